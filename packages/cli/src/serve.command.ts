@@ -1,0 +1,44 @@
+import { ConfigError, loadConfig, startServer, unknownVariables } from '@natter/server';
+
+/** `natter serve`: run until SIGTERM or SIGINT, then shut down gracefully. */
+export async function serveCommand(args: string[]): Promise<number> {
+  let config;
+  try {
+    config = loadConfig({ argv: args });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`natter: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  // Everything Natter writes (database, signing key, outbox mail) is for its own user only.
+  process.umask(0o077);
+  const server = await startServer(config);
+  for (const name of unknownVariables(process.env)) {
+    server.logger.warn({ variable: name }, 'unknown NATTER_ variable ignored; is it misspelt?');
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      server.logger.info({ signal }, 'shutting down');
+      // A second signal, or a shutdown that hangs, ends the process at once.
+      const force = setTimeout(() => {
+        server.logger.error({}, 'shutdown took too long; exiting');
+        process.exit(1);
+      }, config.shutdownTimeout * 1000);
+      force.unref();
+      process.once(signal, () => process.exit(1));
+      server.close().then(resolve, (error: unknown) => {
+        server.logger.error({ err: error }, 'shutdown failed');
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => {
+      stop('SIGTERM');
+    });
+    process.once('SIGINT', () => {
+      stop('SIGINT');
+    });
+  });
+  return 0;
+}

@@ -1,0 +1,47 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { UniqueViolation } from '../../ports/storage.ts';
+
+/**
+ * Runs `fn` between BEGIN IMMEDIATE and COMMIT, rolling back when it throws. `fn` must be
+ * synchronous: node:sqlite blocks, so a block with no `await` inside cannot interleave with any
+ * other call on this connection, and IMMEDIATE takes the write lock up front so another process on
+ * the same file waits (busy_timeout) instead of failing halfway through with SQLITE_BUSY.
+ */
+export function transaction<T>(db: DatabaseSync, fn: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = fn();
+    if (result instanceof Promise) throw new TypeError('transaction(): fn must be synchronous');
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+/** Runs synchronous store code and hands back a promise, so a throw becomes a rejection. */
+export function settle<T>(fn: () => T): Promise<T> {
+  return new Promise((resolve) => {
+    resolve(fn());
+  });
+}
+
+/** node:sqlite's error for SQLITE_CONSTRAINT_UNIQUE reads "UNIQUE constraint failed: users.email". */
+const uniqueFailure = /UNIQUE constraint failed: \w+\.(\w+)/;
+
+/** Runs `fn`, turning a unique-constraint error into UniqueViolation naming the column. */
+export function withUniqueFields<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    const field = error instanceof Error ? uniqueFailure.exec(error.message)?.[1] : undefined;
+    if (field !== undefined) throw new UniqueViolation(field);
+    throw error;
+  }
+}
+
+/** `changes` is a bigint when a statement reads big integers; ours never do, but narrow it once. */
+export function changed(result: { changes: number | bigint }): number {
+  return Number(result.changes);
+}

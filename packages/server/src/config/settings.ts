@@ -1,0 +1,164 @@
+import { baseUrl, integer, ipOrCidr, list, oneOf, origin, secret, text, url, type Parser } from './parse.ts';
+
+/** One configurable setting: where it comes from, how it is parsed, what it means. */
+export interface Setting<T> {
+  /** Environment variable, also accepted in .env. */
+  env: string;
+  /** Command-line flag. */
+  flag: string;
+  /** Default as text, or a function of the other raw settings; undefined means unset. */
+  default: string | ((get: (env: string) => string | undefined) => string | undefined) | undefined;
+  /** Shown in the README table for defaults that are computed. */
+  defaultDoc?: string;
+  parse: Parser<T>;
+  /** Never printed back in an error or a log. */
+  secret?: boolean;
+  doc: string;
+}
+
+function setting<T>(s: Setting<T>): Setting<T> {
+  return s;
+}
+
+/** A setting with no default: its value is undefined when nobody sets it. */
+function optional<T>(s: Setting<T> & { default: undefined }): Setting<T | undefined> {
+  return s;
+}
+
+/** Every setting Natter reads. The README's table is generated from this list. */
+export const settings = {
+  host: setting({
+    env: 'NATTER_HOST',
+    flag: '--host',
+    default: 'localhost',
+    parse: text,
+    doc: 'Address to listen on. `0.0.0.0` or `::` to accept connections from other machines.',
+  }),
+  port: setting({
+    env: 'NATTER_PORT',
+    flag: '--port',
+    default: '8080',
+    parse: integer(0, 65535),
+    doc: 'TCP port for HTTP and WebSocket; 0 picks a free one.',
+  }),
+  dataDir: setting({
+    env: 'NATTER_DATA_DIR',
+    flag: '--data-dir',
+    default: './data',
+    parse: text,
+    doc: 'Folder for the SQLite database, the generated signing key and the mail outbox.',
+  }),
+  databaseUrl: setting({
+    env: 'NATTER_DATABASE_URL',
+    flag: '--database-url',
+    default: (get) => `sqlite:${get('NATTER_DATA_DIR') ?? './data'}/natter.db`,
+    defaultDoc: '`sqlite:<data dir>/natter.db`',
+    parse: url('sqlite', 'postgres', 'postgresql'),
+    secret: true,
+    doc: '`sqlite:<path>` for the embedded database, or `postgres://user:pass@host:port/db`.',
+  }),
+  databasePoolSize: setting({
+    env: 'NATTER_DATABASE_POOL_SIZE',
+    flag: '--database-pool-size',
+    default: '10',
+    parse: integer(1, 200),
+    doc: 'PostgreSQL connections per instance.',
+  }),
+  publicUrl: setting({
+    env: 'NATTER_PUBLIC_URL',
+    flag: '--public-url',
+    default: (get) => `http://localhost:${get('NATTER_PORT') ?? '8080'}`,
+    defaultDoc: '`http://localhost:<port>`',
+    parse: baseUrl,
+    doc: 'The address people use to reach Natter. Links in emails are built from it, never from the request.',
+  }),
+  logLevel: setting({
+    env: 'NATTER_LOG_LEVEL',
+    flag: '--log-level',
+    default: 'info',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+    doc: 'Least severe level logged.',
+  }),
+  logFormat: setting({
+    env: 'NATTER_LOG_FORMAT',
+    flag: '--log-format',
+    default: 'auto',
+    parse: oneOf('auto', 'json', 'pretty'),
+    doc: '`json` lines, `pretty` for people, or `auto`: pretty when writing to a terminal.',
+  }),
+  jwtSecret: optional({
+    env: 'NATTER_JWT_SECRET',
+    flag: '--jwt-secret',
+    default: undefined,
+    parse: secret(32),
+    secret: true,
+    doc: 'Key that signs access tokens (32+ characters). When unset, one is generated into the data folder. Every instance of a cluster needs the same one.',
+  }),
+  accessTokenTtl: setting({
+    env: 'NATTER_ACCESS_TOKEN_TTL',
+    flag: '--access-token-ttl',
+    default: '600',
+    parse: integer(30, 900),
+    doc: 'Access-token lifetime in seconds (at most 15 minutes).',
+  }),
+  sessionIdleDays: setting({
+    env: 'NATTER_SESSION_IDLE_DAYS',
+    flag: '--session-idle-days',
+    default: '30',
+    parse: integer(1, 365),
+    doc: 'A session whose refresh token is unused this many days ends.',
+  }),
+  registration: setting({
+    env: 'NATTER_REGISTRATION',
+    flag: '--registration',
+    default: 'open',
+    parse: oneOf('open', 'closed'),
+    doc: '`closed` refuses new accounts; admins still create them with `natter admin create-user`.',
+  }),
+  smtpUrl: optional({
+    env: 'NATTER_SMTP_URL',
+    flag: '--smtp-url',
+    default: undefined,
+    parse: url('smtp', 'smtps'),
+    secret: true,
+    doc: 'Mail server, `smtp://user:pass@host:587` or `smtps://…:465`. Unset: mail is written to `<data dir>/outbox/` and logged.',
+  }),
+  mailFrom: setting({
+    env: 'NATTER_MAIL_FROM',
+    flag: '--mail-from',
+    default: 'Natter <natter@localhost>',
+    parse: text,
+    doc: 'Sender of Natter’s emails.',
+  }),
+  trustProxy: setting({
+    env: 'NATTER_TRUST_PROXY',
+    flag: '--trust-proxy',
+    default: '',
+    parse: list(ipOrCidr),
+    doc: 'Comma-separated proxy addresses or CIDR ranges whose `X-Forwarded-For` is believed. Empty: none.',
+  }),
+  corsOrigins: setting({
+    env: 'NATTER_CORS_ORIGINS',
+    flag: '--cors-origins',
+    default: '',
+    parse: list(origin),
+    doc: 'Comma-separated origins allowed to call the API from other sites. Empty: cross-origin calls refused.',
+  }),
+  maxBodyBytes: setting({
+    env: 'NATTER_MAX_BODY_BYTES',
+    flag: '--max-body-bytes',
+    default: '65536',
+    parse: integer(1024, 16 * 1024 * 1024),
+    doc: 'Largest JSON request body accepted, in bytes.',
+  }),
+  shutdownTimeout: setting({
+    env: 'NATTER_SHUTDOWN_TIMEOUT',
+    flag: '--shutdown-timeout',
+    default: '10',
+    parse: integer(1, 300),
+    doc: 'Seconds to finish in-flight requests after SIGTERM before exiting anyway.',
+  }),
+} as const;
+
+/** Setting names. */
+export type SettingName = keyof typeof settings;

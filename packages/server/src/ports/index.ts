@@ -1,0 +1,10 @@
+export type * from './user-store.ts';
+export type * from './session-store.ts';
+export type * from './reset-token-store.ts';
+export type * from './attempt-store.ts';
+export type * from './mailer.ts';
+export type { Storage } from './storage.ts';
+export { UniqueViolation } from './storage.ts';
+export type { Clock } from './clock.ts';
+export { systemClock } from './clock.ts';
+export type { Logger } from './logger.ts';
