@@ -67,7 +67,15 @@ const hour = 3_600_000;
 export async function startServer(config: Config, overrides: ServerOverrides = {}): Promise<RunningServer> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const clock = overrides.clock ?? systemClock;
-  const storage = overrides.storage ?? (await openStorage(config.databaseUrl, { poolSize: config.databasePoolSize }));
+  const storage =
+    overrides.storage ??
+    (await openStorage(config.databaseUrl, {
+      poolSize: config.databasePoolSize,
+      // A pooled connection that dies while idle is replaced by the pool; it must not crash us.
+      onIdleError: (error) => {
+        logger.warn({ err: error }, 'idle database connection failed');
+      },
+    }));
   const mailer = overrides.mailer ?? openMailer(config, logger);
   const services = await buildServices(config, { storage, mailer, clock, logger });
 
@@ -84,10 +92,14 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     isShuttingDown: () => shuttingDown,
   });
 
-  // Ended sessions and stale throttle counters are kept a day for the record, then dropped.
+  // Ended sessions, stale throttle counters and expired reset tokens are kept a day, then dropped.
   const housekeeping = setInterval(() => {
     const before = clock.now() - 24 * hour;
-    Promise.all([storage.sessions.purgeEnded(before), storage.attempts.purge(before)]).catch((error: unknown) => {
+    Promise.all([
+      storage.sessions.purgeEnded(before),
+      storage.attempts.purge(before),
+      storage.resetTokens.purgeExpired(before),
+    ]).catch((error: unknown) => {
       logger.warn({ err: error }, 'housekeeping failed');
     });
   }, hour);

@@ -3,7 +3,7 @@ import type { Storage } from '../ports/storage.ts';
 import { openPostgresStorage } from './postgres/postgres-storage.ts';
 import { openSqliteStorage } from './sqlite/sqlite-storage.ts';
 
-/** Options that apply to the engines that know them; SQLite ignores both. */
+/** Options for PostgreSQL; SQLite ignores them. */
 export interface OpenStorageOptions {
   /** PostgreSQL schema for Natter's tables, created if missing. */
   schema?: string;

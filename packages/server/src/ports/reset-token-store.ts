@@ -8,4 +8,6 @@ export interface ResetTokenStore {
    * with one token: exactly one gets the user id.
    */
   consume(tokenHash: string, now: number): Promise<string | undefined>;
+  /** Deletes tokens that expired before `before`; returns how many. */
+  purgeExpired(before: number): Promise<number>;
 }

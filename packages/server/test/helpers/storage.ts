@@ -87,7 +87,9 @@ async function disposable(place: StoragePlace): Promise<Storage> {
   try {
     storage = await place.open();
   } catch (error) {
-    await place.drop();
+    await place.drop().catch((dropError: unknown) => {
+      throw new AggregateError([error, dropError], 'opening the test database failed, and so did removing it');
+    });
     throw error;
   }
   return {

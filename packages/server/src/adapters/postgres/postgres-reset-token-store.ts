@@ -31,4 +31,9 @@ export class PostgresResetTokenStore implements ResetTokenStore {
       return userId;
     });
   }
+
+  async purgeExpired(before: number): Promise<number> {
+    const result = await this.#db.query('DELETE FROM reset_tokens WHERE expires_at < $1', [before]);
+    return result.rowCount ?? 0;
+  }
 }

@@ -10,6 +10,7 @@ function prepareStatements(db: DatabaseSync) {
     ),
     spend: db.prepare('DELETE FROM reset_tokens WHERE token_hash = ? AND expires_at > ? RETURNING user_id'),
     deleteForUser: db.prepare('DELETE FROM reset_tokens WHERE user_id = ?'),
+    purge: db.prepare('DELETE FROM reset_tokens WHERE expires_at < ?'),
   };
 }
 
@@ -45,5 +46,9 @@ export class SqliteResetTokenStore implements ResetTokenStore {
         return userId;
       }),
     );
+  }
+
+  purgeExpired(before: number): Promise<number> {
+    return settle(() => Number(this.#sql.purge.run(before).changes));
   }
 }
