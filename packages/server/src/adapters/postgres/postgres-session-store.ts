@@ -1,21 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { RotateResult, SessionRecord, SessionStore } from '../../ports/session-store.ts';
 import { changed, firstRow, type PostgresDatabase } from './postgres-support.ts';
-
-/** A sessions row as pg returns it (int8 parsed to number by the pool's type parser). */
-interface SessionRow {
-  id: string;
-  user_id: string;
-  device_label: string | null;
-  user_agent: string | null;
-  ip: string | null;
-  created_at: number;
-  last_used_at: number;
-  expires_at: number;
-  revoked_at: number | null;
-}
-
-const columns = 'id, user_id, device_label, user_agent, ip, created_at, last_used_at, expires_at, revoked_at';
+import { sessionColumns as columns, toSession, type SessionRow } from '../sql-rows.ts';
 
 /** SessionStore on a pg pool. */
 export class PostgresSessionStore implements SessionStore {
@@ -136,18 +122,4 @@ async function insertToken(client: PoolClient, tokenHash: string, sessionId: str
     sessionId,
     now,
   ]);
-}
-
-function toSession(row: SessionRow): SessionRecord {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    deviceLabel: row.device_label,
-    userAgent: row.user_agent,
-    ip: row.ip,
-    createdAt: row.created_at,
-    lastUsedAt: row.last_used_at,
-    expiresAt: row.expires_at,
-    revokedAt: row.revoked_at,
-  };
 }

@@ -1,22 +1,6 @@
-import type { Role } from '@natter/protocol';
 import type { NewUser, UserPatch, UserRecord, UserStore } from '../../ports/user-store.ts';
 import { changed, firstRow, type PostgresDatabase, withUniqueFields } from './postgres-support.ts';
-
-/** A users row as pg returns it (int8 parsed to number by the pool's type parser). */
-interface UserRow {
-  id: string;
-  username: string;
-  email: string;
-  display_name: string;
-  bio: string;
-  password_hash: string;
-  role: Role;
-  disabled: boolean;
-  created_at: number;
-  updated_at: number;
-}
-
-const columns = 'id, username, email, display_name, bio, password_hash, role, disabled, created_at, updated_at';
+import { toUser, userColumns as columns, type UserRow } from '../sql-rows.ts';
 
 // The first-admin decision is serialised per schema with a transaction-scoped advisory lock. A
 // registration that may become the first admin takes it exclusively; every other insert takes it
@@ -144,19 +128,4 @@ export class PostgresUserStore implements UserStore {
     const { rows } = await this.#db.query<UserRow>(sql, [value]);
     return rows[0] === undefined ? undefined : toUser(rows[0]);
   }
-}
-
-function toUser(row: UserRow): UserRecord {
-  return {
-    id: row.id,
-    username: row.username,
-    email: row.email,
-    displayName: row.display_name,
-    bio: row.bio,
-    passwordHash: row.password_hash,
-    role: row.role,
-    disabled: row.disabled,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }

@@ -1,21 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { RotateResult, SessionRecord, SessionStore } from '../../ports/session-store.ts';
 import { changed, settle, transaction } from './sqlite-support.ts';
-
-/** A sessions row as node:sqlite returns it. */
-interface SessionRow {
-  id: string;
-  user_id: string;
-  device_label: string | null;
-  user_agent: string | null;
-  ip: string | null;
-  created_at: number;
-  last_used_at: number;
-  expires_at: number;
-  revoked_at: number | null;
-}
-
-const columns = 'id, user_id, device_label, user_agent, ip, created_at, last_used_at, expires_at, revoked_at';
+import { sessionColumns as columns, toSession, type SessionRow } from '../sql-rows.ts';
 
 /** The store's statements, prepared once per connection. */
 function prepareStatements(db: DatabaseSync) {
@@ -138,18 +124,4 @@ export class SqliteSessionStore implements SessionStore {
     // Refresh tokens go with their session through ON DELETE CASCADE.
     return settle(() => changed(this.#sql.purgeEnded.run({ before })));
   }
-}
-
-function toSession(row: SessionRow): SessionRecord {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    deviceLabel: row.device_label,
-    userAgent: row.user_agent,
-    ip: row.ip,
-    createdAt: row.created_at,
-    lastUsedAt: row.last_used_at,
-    expiresAt: row.expires_at,
-    revokedAt: row.revoked_at,
-  };
 }

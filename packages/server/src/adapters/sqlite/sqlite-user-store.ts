@@ -1,23 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { Role } from '@natter/protocol';
 import type { NewUser, UserPatch, UserRecord, UserStore } from '../../ports/user-store.ts';
 import { changed, settle, transaction, withUniqueFields } from './sqlite-support.ts';
-
-/** A users row as node:sqlite returns it. */
-interface UserRow {
-  id: string;
-  username: string;
-  email: string;
-  display_name: string;
-  bio: string;
-  password_hash: string;
-  role: Role;
-  disabled: number;
-  created_at: number;
-  updated_at: number;
-}
-
-const columns = 'id, username, email, display_name, bio, password_hash, role, disabled, created_at, updated_at';
+import { toUser, userColumns as columns, type UserRow } from '../sql-rows.ts';
 
 // Prefix matching by range rather than LIKE: `%` and `_` need no escaping, and the comparison is
 // byte order, the same as the index. U+10FFFF sorts after every character a prefix can be followed by.
@@ -154,19 +138,4 @@ export class SqliteUserStore implements UserStore {
   #many(rows: unknown[]): UserRecord[] {
     return (rows as UserRow[]).map(toUser);
   }
-}
-
-function toUser(row: UserRow): UserRecord {
-  return {
-    id: row.id,
-    username: row.username,
-    email: row.email,
-    displayName: row.display_name,
-    bio: row.bio,
-    passwordHash: row.password_hash,
-    role: row.role,
-    disabled: row.disabled === 1,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }
