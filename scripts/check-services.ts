@@ -7,7 +7,7 @@ if (url) {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
-    const { rows } = await client.query<{ v: string }>('show server_version');
+    const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     console.log(`PostgreSQL ${rows[0]?.v ?? '?'} answers`);
   } catch (error) {
     console.error(`PostgreSQL at NATTER_TEST_POSTGRES_URL does not answer: ${(error as Error).message}`);
