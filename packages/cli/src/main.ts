@@ -10,6 +10,9 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
 };
 
 async function main(): Promise<number> {
+  // Everything Natter writes (database, signing key, outbox mail) is for its own user only,
+  // whichever command creates it first.
+  process.umask(0o077);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(helpText());
     return 0;

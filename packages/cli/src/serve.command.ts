@@ -12,8 +12,6 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
     throw error;
   }
-  // Everything Natter writes (database, signing key, outbox mail) is for its own user only.
-  process.umask(0o077);
   const server = await startServer(config);
   for (const name of unknownVariables(process.env)) {
     server.logger.warn({ variable: name }, 'unknown NATTER_ variable ignored; is it misspelt?');

@@ -41,6 +41,36 @@ export const errorCodes = {
   user_not_found: { status: 404, description: 'No such user.' },
   session_not_found: { status: 404, description: 'No such session among the caller’s sessions.' },
   last_admin: { status: 409, description: 'The last active administrator cannot be demoted, disabled or deleted.' },
+  // People
+  invalid_target: { status: 400, description: 'You cannot do this to yourself.' },
+  user_unavailable: { status: 403, description: 'This person cannot be reached by you (for example, blocked).' },
+  already_contacts: { status: 409, description: 'You are contacts already.' },
+  request_pending: { status: 409, description: 'A contact request between you is already pending.' },
+  request_not_found: { status: 404, description: 'No such pending contact request.' },
+  contact_not_found: { status: 404, description: 'That person is not in your contacts.' },
+  // Rooms
+  room_not_found: { status: 404, description: 'No such room, or a private room you are not in.' },
+  not_a_member: { status: 403, description: 'Only members of the room may do this.' },
+  banned: { status: 403, description: 'You are banned from this room.' },
+  muted: { status: 403, description: 'You are muted in this room; details.mutedUntil says until when.' },
+  cannot_post: { status: 403, description: 'Only the owner and admins post in a channel.' },
+  room_full: { status: 409, description: 'The room has reached its member cap.' },
+  join_failed: { status: 403, description: 'The join code or the room password is wrong.' },
+  owner_cannot_leave: { status: 409, description: 'The owner must transfer ownership or delete the room first.' },
+  not_in_room: { status: 404, description: 'That person is not a member of this room.' },
+  // Messages
+  message_not_found: { status: 404, description: 'No such message in this room.' },
+  message_too_long: {
+    status: 400,
+    description: 'The message is longer than the server’s byte limit; details.maxBytes.',
+  },
+  message_empty: { status: 400, description: 'A message needs text, a forward, or a file.' },
+  invalid_emoji: { status: 400, description: 'A reaction must be a single emoji.' },
+  reaction_limit: { status: 409, description: 'The message already has the most distinct emoji allowed.' },
+  txn_id_conflict: {
+    status: 409,
+    description: 'This transaction id was already used for a different room; choose a new id for a new message.',
+  },
   // Server
   service_unavailable: { status: 503, description: 'The server is starting, stopping or cannot reach its storage.' },
   internal_error: { status: 500, description: 'Something unexpected failed; the requestId identifies it in the logs.' },

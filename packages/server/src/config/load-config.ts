@@ -64,7 +64,13 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       throw new ConfigError(`setting ${s.env} (${s.flag}): ${shown} ${error.message}`);
     }
   }
-  return out as Config;
+  const config = out as Config;
+  if (config.wsSoftBufferBytes >= config.wsHardBufferBytes) {
+    throw new ConfigError(
+      'setting NATTER_WS_SOFT_BUFFER_BYTES (--ws-soft-buffer-bytes): must be smaller than NATTER_WS_HARD_BUFFER_BYTES',
+    );
+  }
+  return config;
 }
 
 /** NATTER_* variables that no setting reads (a typo, most likely). Test variables are ignored. */

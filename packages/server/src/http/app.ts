@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import { endpoints } from '@natter/protocol';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry, Histogram } from 'prom-client';
 import type { AccountService } from '../modules/auth/account.service.ts';
@@ -8,7 +9,8 @@ import type { SessionService } from '../modules/auth/session.service.ts';
 import type { UserService } from '../modules/users/user.service.ts';
 import type { Storage } from '../ports/index.ts';
 import { authRoutes } from './auth.routes.ts';
-import { installErrorPresenter } from './error-presenter.ts';
+import { installErrorPresenter, present } from './error-presenter.ts';
+import { installJsonBodyParser } from './json-body.ts';
 import { registerOpenApi } from './openapi.ts';
 import { opsRoutes } from './ops.routes.ts';
 import { userRoutes } from './users.routes.ts';
@@ -44,9 +46,15 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
+    // A malformed percent-escape or an over-long parameter is refused by the router itself; without
+    // this, Fastify answers in its own shape, with no error code or request id.
+    frameworkErrors: (error, request, reply) => {
+      void present(error, request, reply);
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   installErrorPresenter(app);
+  installJsonBodyParser(app);
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
@@ -73,6 +81,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   await app.register(cors, {
     origin: deps.corsOrigins.length > 0 ? deps.corsOrigins : false,
+    // Every method the API uses; the plugin's default (GET, HEAD, POST) would let an allowed web
+    // app sign in but not edit a profile or end a session.
+    methods: [...new Set(['GET', 'HEAD', ...Object.values(endpoints).map((e) => e.method)])],
     credentials: false,
     maxAge: 600,
   });

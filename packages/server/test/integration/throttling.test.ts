@@ -67,4 +67,13 @@ onEveryEngine('sign-in throttling', {}, (server) => {
     const { person } = await signUp(server().url);
     await clientFrom(server().url).login({ login: person.username, password: person.password });
   });
+
+  it('slows down password guesses made with a stolen access token', async () => {
+    const { client, person } = await signUp(server().url);
+    const guess = { currentPassword: 'not my password', newPassword: 'a brand new phrase' };
+    for (let i = 0; i < 6; i++) assert.equal(await errorCode(() => client.changePassword(guess)), 'password_incorrect');
+    assert.equal(await errorCode(() => client.deleteMe({ password: person.password })), 'too_many_attempts');
+    server().clock.advance(60_000);
+    await client.changePassword({ currentPassword: person.password, newPassword: 'a brand new phrase' });
+  });
 });

@@ -7,7 +7,7 @@ import type { Caller, Origin } from './auth-context.ts';
 import { burnVerifyTime, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { isGuessablePassword } from './password-policy.ts';
 import type { SessionService } from './session.service.ts';
-import { LoginThrottle, accountKey, quotas, spendQuota } from './throttle.ts';
+import { BackoffThrottle, LoginThrottle, accountKey, loginRules, quotas, spendQuota } from './throttle.ts';
 import { hashToken, newOpaqueToken } from './tokens.ts';
 
 /** Reset links work this long. */
@@ -39,10 +39,12 @@ function refuseCommon(password: string): void {
 export class AccountService {
   readonly #d: AccountDeps;
   readonly #throttle: LoginThrottle;
+  readonly #confirmThrottle: BackoffThrottle;
 
   constructor(deps: AccountDeps) {
     this.#d = deps;
     this.#throttle = new LoginThrottle(deps.storage.attempts);
+    this.#confirmThrottle = new BackoffThrottle(deps.storage.attempts, 'Too many wrong passwords.');
   }
 
   /** Creates an account and signs it in. The first account on a server becomes an admin. */
@@ -193,10 +195,18 @@ export class AccountService {
     await users.delete(user.id);
   }
 
+  /**
+   * Checks the caller's password before a sensitive change. Throttled like sign-in: whoever holds a
+   * stolen access token must not be able to guess the password through this door.
+   */
   async #requirePassword(caller: Caller, password: string): Promise<UserRecord> {
-    const user = await this.#d.storage.users.findById(caller.userId);
+    const { clock, storage } = this.#d;
+    const key = [accountKey(caller.userId, ''), loginRules.account] as const;
+    await this.#confirmThrottle.check([key], clock.now());
+    const user = await storage.users.findById(caller.userId);
     if (!user) throw fail('session_revoked', 'This session has ended.');
     if (!(await verifyPassword(user.passwordHash, password))) {
+      await this.#confirmThrottle.failed([key], clock.now());
       throw fail('password_incorrect', 'The password is wrong.');
     }
     return user;

@@ -46,43 +46,75 @@ export function accountKey(userId: string | undefined, login: string): string {
   return userId === undefined ? `login:name:${login}` : `login:user:${userId}`;
 }
 
-function loginKeys(account: string, ip: string): [string, string] {
-  return [account, `login:ip:${ip}`];
+function loginKeys(account: string, ip: string): [readonly [string, BackoffRule], readonly [string, BackoffRule]] {
+  return [
+    [account, loginRules.account],
+    [`login:ip:${ip}`, loginRules.address],
+  ];
 }
 
-/** Growing delays on failed logins, per account and per address, shared through the store. */
-export class LoginThrottle {
+/** Growing delays on repeated failures under several keys at once, shared through the store. */
+export class BackoffThrottle {
   readonly #store: AttemptStore;
-  constructor(store: AttemptStore) {
+  readonly #message: string;
+  constructor(store: AttemptStore, message: string) {
     this.#store = store;
+    this.#message = message;
   }
 
-  /** Throws too_many_attempts while either the account or the address is in its delay. */
-  async check(account: string, ip: string, now: number): Promise<void> {
-    const [byAccount, byAddress] = await this.#store.get(loginKeys(account, ip));
-    const wait = Math.max(
-      byAccount ? blockedFor(loginRules.account, byAccount, now) : 0,
-      byAddress ? blockedFor(loginRules.address, byAddress, now) : 0,
-    );
+  /** Throws too_many_attempts while any key is in its delay. */
+  async check(keys: readonly (readonly [string, BackoffRule])[], now: number): Promise<void> {
+    const states = await this.#store.get(keys.map(([key]) => key));
+    let wait = 0;
+    keys.forEach(([, rule], i) => {
+      const state = states[i];
+      if (state) wait = Math.max(wait, blockedFor(rule, state, now));
+    });
     if (wait > 0) {
       const retryAfterSeconds = Math.ceil(wait / 1000);
-      throw fail('too_many_attempts', `Too many failed sign-ins. Try again in ${retryAfterSeconds} s.`, {
-        retryAfterSeconds,
-      });
+      throw fail('too_many_attempts', `${this.#message} Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
     }
   }
 
+  /** Counts a failure under every key. */
+  async failed(keys: readonly (readonly [string, BackoffRule])[], now: number): Promise<void> {
+    const windowMs = Math.max(...keys.map(([, rule]) => rule.windowMs));
+    await this.#store.record(
+      keys.map(([key]) => key),
+      now,
+      windowMs,
+    );
+  }
+
+  /** Forgets the failures under `keys`. */
+  async clear(keys: readonly string[]): Promise<void> {
+    await this.#store.clear(keys);
+  }
+}
+
+/** Growing delays on failed sign-ins, per account and per address. */
+export class LoginThrottle {
+  readonly #backoff: BackoffThrottle;
+  constructor(store: AttemptStore) {
+    this.#backoff = new BackoffThrottle(store, 'Too many failed sign-ins.');
+  }
+
+  /** Throws too_many_attempts while either the account or the address is in its delay. */
+  check(account: string, ip: string, now: number): Promise<void> {
+    return this.#backoff.check(loginKeys(account, ip), now);
+  }
+
   /** Counts a failed attempt against both the account and the address. */
-  async failed(account: string, ip: string, now: number): Promise<void> {
-    await this.#store.record(loginKeys(account, ip), now, loginRules.address.windowMs);
+  failed(account: string, ip: string, now: number): Promise<void> {
+    return this.#backoff.failed(loginKeys(account, ip), now);
   }
 
   /**
    * Forgets the account's failures after a correct password. The address keeps its count: one
    * valid account of its own must not let a guessing machine reset its penalty.
    */
-  async succeeded(account: string): Promise<void> {
-    await this.#store.clear([account]);
+  succeeded(account: string): Promise<void> {
+    return this.#backoff.clear([account]);
   }
 }
 
@@ -100,6 +132,15 @@ export async function spendQuota(store: AttemptStore, key: string, quota: Quota,
     throw fail('rate_limited', `Too many requests. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
   }
 }
+
+/**
+ * Join-by-code guessing: per user, a minute at most after 5 wrong tries; per room, five minutes at
+ * most after 20, so many accounts together cannot brute-force one room's password quickly.
+ */
+export const joinRules = {
+  user: { free: 5, baseMs: 1000, capMs: minute, windowMs: 60 * minute },
+  room: { free: 20, baseMs: 1000, capMs: 5 * minute, windowMs: 60 * minute },
+} as const satisfies Record<string, BackoffRule>;
 
 /** Documented per-address allowances. */
 export const quotas = {
