@@ -89,7 +89,11 @@ export interface StoredEvent {
  */
 export type Change =
   | { op: 'room.create'; room: Omit<RoomRecord, 'memberCount' | 'lastSeq' | 'deletedAt'> }
-  | { op: 'room.update'; roomId: string; patch: Partial<Pick<RoomRecord, 'name' | 'topic' | 'visibility' | 'passwordHash' | 'joinCode' | 'ownerId'>> }
+  | {
+      op: 'room.update';
+      roomId: string;
+      patch: Partial<Pick<RoomRecord, 'name' | 'topic' | 'visibility' | 'passwordHash' | 'joinCode' | 'ownerId'>>;
+    }
   | { op: 'room.delete'; roomId: string; at: number }
   /** Begins a membership at the write's room seq; the count goes up. */
   | { op: 'member.add'; roomId: string; userId: string; role: MemberRole; at: number }
@@ -169,8 +173,7 @@ export interface Write {
 
 /** What became of one write. */
 export type WriteResult =
-  | { ok: true; events: StoredEvent[]; duplicate: boolean }
-  | { ok: false; code: RequirementCode };
+  { ok: true; events: StoredEvent[]; duplicate: boolean } | { ok: false; code: RequirementCode };
 
 /**
  * The durable event log and the state it describes. Every change a client must see is written
