@@ -201,7 +201,8 @@ export class AccountService {
    */
   async #requirePassword(caller: Caller, password: string): Promise<UserRecord> {
     const { clock, storage } = this.#d;
-    const key = [accountKey(caller.userId, ''), loginRules.account] as const;
+    // Its own counter: wrong confirmations slow down further confirmations, not the owner's sign-in.
+    const key = [`confirm:user:${caller.userId}`, loginRules.account] as const;
     await this.#confirmThrottle.check([key], clock.now());
     const user = await storage.users.findById(caller.userId);
     if (!user) throw fail('session_revoked', 'This session has ended.');
