@@ -74,6 +74,11 @@ export class NatterClient {
     };
   }
 
+  /** The server origin this client was made for, as given; the realtime connection derives its URL from it. */
+  get baseUrl(): string {
+    return this.#transport.baseUrl;
+  }
+
   /** The current session, or `null` when signed out. */
   get session(): Session | null {
     return this.#sessions.current;

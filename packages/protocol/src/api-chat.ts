@@ -42,10 +42,7 @@ import { Closed, Id } from './schemas/common.ts';
 const AddedMembers = Closed({ added: Type.Array(Id) });
 const BanList = Closed({ users: Type.Array(PublicUser) });
 
-/**
- * Rooms, messages, people and sync. Kept apart from `endpoints` until the server serves them all;
- * then merged into it.
- */
+/** Rooms, messages, people and sync. */
 export const chatEndpoints = {
   // People
   listContacts: {

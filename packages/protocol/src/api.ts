@@ -1,4 +1,5 @@
 import type { TSchema } from 'typebox';
+import { chatEndpoints } from './api-chat.ts';
 import {
   Accepted,
   AuthResult,
@@ -48,8 +49,8 @@ export interface Endpoint {
 /** REST base path. */
 export const apiBase = '/api/v1';
 
-/** Every REST operation, by operation id. */
-export const endpoints = {
+/** Accounts, sessions, profiles and administration. */
+export const accountEndpoints = {
   register: {
     method: 'POST',
     path: '/auth/register',
@@ -221,3 +222,6 @@ export const endpoints = {
 
 /** Operation ids. */
 export type EndpointName = keyof typeof endpoints;
+
+/** Every REST operation, by operation id. */
+export const endpoints = { ...accountEndpoints, ...chatEndpoints } as const satisfies Record<string, Endpoint>;

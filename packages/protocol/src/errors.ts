@@ -71,6 +71,11 @@ export const errorCodes = {
     status: 409,
     description: 'This transaction id was already used for a different room; choose a new id for a new message.',
   },
+  conflict: {
+    status: 409,
+    description:
+      'The change collided with another made at the same moment; read the current state, then retry if still needed.',
+  },
   // Server
   service_unavailable: { status: 503, description: 'The server is starting, stopping or cannot reach its storage.' },
   internal_error: { status: 500, description: 'Something unexpected failed; the requestId identifies it in the logs.' },

@@ -1,6 +1,7 @@
 export * from './errors.ts';
 export * from './limits.ts';
 export * from './api.ts';
+export * from './api-chat.ts';
 export * from './schemas/common.ts';
 export * from './schemas/auth.ts';
 export * from './schemas/users.ts';

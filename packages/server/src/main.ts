@@ -12,7 +12,29 @@ import { AccountService } from './modules/auth/account.service.ts';
 import { SessionService } from './modules/auth/session.service.ts';
 import { AccessTokens } from './modules/auth/tokens.ts';
 import { UserService } from './modules/users/user.service.ts';
-import { systemClock, type Clock, type Mailer, type Storage } from './ports/index.ts';
+import {
+  systemClock,
+  type Clock,
+  type EventBus,
+  type Mailer,
+  type PresenceReader,
+  type Storage,
+} from './ports/index.ts';
+import { createMemoryBus } from './adapters/bus/memory-bus.ts';
+import { accountOperations } from './api/account.operations.ts';
+import { chatOperations, type ChatServices } from './api/chat.operations.ts';
+import { createDispatcher } from './api/dispatcher.ts';
+import type { Operations } from './api/operation.ts';
+import type { ChatDeps } from './modules/chat-deps.ts';
+import { ActivityService } from './modules/messages/activity.service.ts';
+import { MessageService } from './modules/messages/message.service.ts';
+import { PeopleService } from './modules/people/people.service.ts';
+import { MembershipService } from './modules/rooms/membership.service.ts';
+import { RoomService } from './modules/rooms/room.service.ts';
+import { Committer } from './modules/sync/committer.ts';
+import { SyncService } from './modules/sync/sync.service.ts';
+import { toWire } from './modules/sync/wire.ts';
+import { createRealtimeGateway } from './realtime/gateway.ts';
 import { loadOrCreateSecret } from './secrets.ts';
 
 /** Parts a test or a tool may supply instead of the ones built from config. */
@@ -21,6 +43,7 @@ export interface ServerOverrides {
   mailer?: Mailer;
   clock?: Clock;
   logger?: PinoLogger;
+  bus?: EventBus;
 }
 
 /** A listening Natter instance. */
@@ -30,14 +53,14 @@ export interface RunningServer {
   app: FastifyInstance;
   storage: Storage;
   logger: PinoLogger;
-  /** Stops accepting, finishes in-flight requests, closes storage and mail. Idempotent. */
+  /** Tells realtime clients to resume elsewhere, finishes in-flight requests and commits, closes storage and mail. Idempotent. */
   close(): Promise<void>;
 }
 
-/** Builds the domain services on top of storage and mail. Shared with the admin CLI. */
+/** Builds the account services on top of storage and mail. Shared with the admin CLI. */
 export async function buildServices(
   config: Config,
-  deps: { storage: Storage; mailer: Mailer; clock: Clock; logger: PinoLogger },
+  deps: { storage: Storage; mailer: Mailer; clock: Clock; logger: PinoLogger; bus?: EventBus },
 ) {
   const secret = config.jwtSecret ?? (await loadOrCreateSecret(config.dataDir, 'jwt-secret'));
   const tokens = new AccessTokens({ secret, ttlSeconds: config.accessTokenTtl, issuer: config.publicUrl });
@@ -51,6 +74,21 @@ export async function buildServices(
   });
   const users = new UserService({ ...deps, sessions });
   return { sessions, accounts, users };
+}
+
+/** Builds the chat services (people, rooms, messages, sync) over the event log. */
+export function buildChatServices(deps: ChatDeps): ChatServices {
+  const members = new MembershipService(deps);
+  const rooms = new RoomService(deps, members);
+  members.getRoom = (caller, roomId) => rooms.get(caller, roomId);
+  return {
+    people: new PeopleService(deps),
+    rooms,
+    members,
+    messages: new MessageService(deps),
+    activity: new ActivityService(deps),
+    sync: new SyncService(deps),
+  };
 }
 
 /** Opens the mailer the config asks for: SMTP when a server is set, the outbox folder otherwise. */
@@ -77,20 +115,65 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       },
     }));
   const mailer = overrides.mailer ?? openMailer(config, logger);
-  const services = await buildServices(config, { storage, mailer, clock, logger });
+  const bus = overrides.bus ?? createMemoryBus(logger.child({ module: 'bus' }));
+  const services = await buildServices(config, { storage, mailer, clock, logger, bus });
+
+  // The gateway answers who is online; it is built after the services that ask, so they ask it
+  // through this indirection.
+  const presence: { current?: PresenceReader } = {};
+  const committer = new Committer({ log: storage.log, bus, logger: logger.child({ module: 'commit' }) });
+  const chat = buildChatServices({
+    storage,
+    committer,
+    bus,
+    clock,
+    presence: { isOnline: (userId) => presence.current?.isOnline(userId) ?? false },
+    limits: {
+      messageMaxBytes: config.messageMaxBytes,
+      groupMemberCap: config.groupMemberCap,
+      channelMemberCap: config.channelMemberCap,
+      syncLimit: config.syncLimit,
+    },
+  });
+  services.accounts.beforeDelete = (userId) => chat.members.departAll(userId);
+  const operations: Operations = { ...accountOperations(services), ...chatOperations(chat) };
 
   let shuttingDown = false;
+  const metrics = createMetrics();
   const app = await buildHttpApp({
     logger,
     storage,
-    ...services,
-    metrics: createMetrics(),
+    operations,
+    authenticate: (token) => services.sessions.authenticate(token),
+    metrics,
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes,
     isShuttingDown: () => shuttingDown,
   });
+  const gateway = createRealtimeGateway(app.server, {
+    logger: logger.child({ module: 'realtime' }),
+    authenticate: (token) => services.sessions.authenticateWithExpiry(token),
+    dispatcher: createDispatcher(operations),
+    sync: chat.sync,
+    bus,
+    toWire,
+    presencePolicy: (watcherId, targetId) => chat.people.maySeePresence(watcherId, targetId),
+    allowedOrigins: [new URL(config.publicUrl).origin, ...config.corsOrigins],
+    limits: {
+      maxFrameBytes: config.wsMaxFrameBytes,
+      framesPerSecond: config.wsFramesPerSecond,
+      maxConnectionsPerUser: config.wsMaxConnectionsPerUser,
+      heartbeatSeconds: config.wsHeartbeatSeconds,
+      softBufferBytes: config.wsSoftBufferBytes,
+      hardBufferBytes: config.wsHardBufferBytes,
+      fanoutSlice: config.fanoutSlice,
+      messageMaxBytes: config.messageMaxBytes,
+    },
+    metrics: metrics.registry,
+  });
+  presence.current = gateway.presence;
 
   // Ended sessions, stale throttle counters and expired reset tokens are kept a day, then dropped.
   const housekeeping = setInterval(() => {
@@ -116,8 +199,12 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     (closing ??= (async () => {
       shuttingDown = true;
       clearInterval(housekeeping);
+      // Realtime clients first, with the close code that means "resume elsewhere"; then HTTP stops
+      // accepting and finishes what is in flight; every commit already queued becomes durable.
+      await gateway.close();
       await app.close();
-      await Promise.allSettled([storage.close(), mailer.close()]);
+      await committer.drain();
+      await Promise.allSettled([storage.close(), mailer.close(), bus.close()]);
       logger.info({}, 'natter stopped');
     })());
   return { url: `http://${host}:${port}`, app, storage, logger, close };

@@ -40,7 +40,7 @@ export const FileRef = Closed({
 });
 export type FileRef = Static<typeof FileRef>;
 
-/** Everyone who reacted with one emoji, in the order they did. */
+/** Everyone who reacted with one emoji, in the order they did. A deleted message has none. */
 export const Reaction = Closed({ emoji: Emoji, userIds: Type.Array(Id) });
 export type Reaction = Static<typeof Reaction>;
 
@@ -56,7 +56,9 @@ export const Message = Closed({
   forwardedFrom: Type.Union([ForwardRef, Type.Null()]),
   file: Type.Union([FileRef, Type.Null()]),
   mentions: Type.Array(Id, { description: 'Members mentioned as @username.' }),
-  reactions: Type.Array(Reaction, { description: 'In the order each emoji was first used.' }),
+  reactions: Type.Array(Reaction, {
+    description: 'Ordered by each emoji’s earliest remaining reaction; reactors in the order they reacted.',
+  }),
   createdAt: Timestamp,
   editedAt: Type.Union([Timestamp, Type.Null()]),
   deletedAt: Type.Union([Timestamp, Type.Null()]),

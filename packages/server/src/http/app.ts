@@ -4,16 +4,13 @@ import helmet from '@fastify/helmet';
 import { endpoints } from '@natter/protocol';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry, Histogram } from 'prom-client';
-import type { AccountService } from '../modules/auth/account.service.ts';
-import type { SessionService } from '../modules/auth/session.service.ts';
-import type { UserService } from '../modules/users/user.service.ts';
+import type { Operations } from '../api/operation.ts';
 import type { Storage } from '../ports/index.ts';
-import { authRoutes } from './auth.routes.ts';
 import { installErrorPresenter, present } from './error-presenter.ts';
 import { installJsonBodyParser } from './json-body.ts';
 import { registerOpenApi } from './openapi.ts';
 import { opsRoutes } from './ops.routes.ts';
-import { userRoutes } from './users.routes.ts';
+import { routeAll, type Authenticator } from './route.ts';
 import { validatorCompiler } from './validation.ts';
 
 /** Everything the HTTP surface needs, built by the composition root. */
@@ -21,9 +18,9 @@ export interface HttpDeps {
   /** The process logger (pino); Fastify derives a child per request. */
   logger: FastifyBaseLogger;
   storage: Storage;
-  accounts: AccountService;
-  sessions: SessionService;
-  users: UserService;
+  /** Every endpoint's behaviour; REST is one transport that runs them. */
+  operations: Operations;
+  authenticate: Authenticator;
   metrics: { registry: Registry; httpDuration: Histogram };
   publicUrl: string;
   trustProxy: string[];
@@ -90,8 +87,6 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await registerOpenApi(app, deps.publicUrl);
 
   opsRoutes(app, { storage: deps.storage, ...deps.metrics, isShuttingDown: deps.isShuttingDown });
-  const authenticate = (token: string) => deps.sessions.authenticate(token);
-  authRoutes(app, authenticate, deps);
-  userRoutes(app, authenticate, deps);
+  routeAll(app, deps.authenticate, deps.operations);
   return app;
 }

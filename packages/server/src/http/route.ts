@@ -1,27 +1,9 @@
 import { apiBase, ErrorBody, endpoints, type EndpointName } from '@natter/protocol';
 import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify';
-import type { Static, TSchema } from 'typebox';
 import { fail } from '../modules/app-error.ts';
+import type { Operation, OperationInput, Operations } from '../api/operation.ts';
 import type { Caller, Origin } from '../modules/auth/auth-context.ts';
 import { requireAdmin } from '../modules/users/user.service.ts';
-
-type Def<N extends EndpointName> = (typeof endpoints)[N];
-type Part<D, K extends string> = D extends { [P in K]: infer S extends TSchema } ? Static<S> : undefined;
-
-/** What a handler gets: validated input, the caller (for non-public endpoints) and the origin. */
-export interface RouteInput<N extends EndpointName> {
-  body: Part<Def<N>, 'body'>;
-  query: Part<Def<N>, 'query'>;
-  params: Part<Def<N>, 'params'>;
-  caller: Def<N>['access'] extends 'public' ? undefined : Caller;
-  origin: Origin;
-  request: FastifyRequest;
-}
-
-/** What a handler returns: the response body, or nothing for 204 endpoints. */
-export type RouteOutput<N extends EndpointName> = Def<N>['response'] extends TSchema
-  ? Static<Def<N>['response']>
-  : undefined;
 
 /** Establishes the caller from an access token; provided by the session service. */
 export type Authenticator = (accessToken: string) => Promise<Caller>;
@@ -48,7 +30,7 @@ export function route<N extends EndpointName>(
   app: FastifyInstance,
   authenticate: Authenticator,
   name: N,
-  handler: (input: RouteInput<N>) => Promise<RouteOutput<N>>,
+  operation: Operation<N>,
 ): void {
   const def: import('@natter/protocol').Endpoint = endpoints[name];
   const url = apiBase + def.path.replace(/\{(\w+)\}/g, ':$1');
@@ -85,11 +67,17 @@ export function route<N extends EndpointName>(
         params: request.params,
         caller,
         origin: originOf(request),
-        request,
-      } as RouteInput<N>;
-      const result = await handler(input);
+      } as OperationInput<N>;
+      const result = await operation(input);
       void reply.code(def.status);
       return def.status === 204 ? reply.send() : result;
     },
   });
+}
+
+/** Registers every operation of the endpoint table. */
+export function routeAll(app: FastifyInstance, authenticate: Authenticator, operations: Operations): void {
+  for (const name of Object.keys(endpoints) as EndpointName[]) {
+    route(app, authenticate, name, operations[name] as Operation<typeof name>);
+  }
 }

@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 
@@ -20,13 +20,54 @@ function makeAjv(coerceTypes: boolean): Ajv {
   return ajv;
 }
 
-const strictAjv = makeAjv(false);
-const coercingAjv = makeAjv(true);
+/** Validates bodies: no coercion. */
+export const strictAjv = makeAjv(false);
+/** Validates query strings and path parameters: text coerced to numbers and booleans. */
+export const coercingAjv = makeAjv(true);
+
+/**
+ * Where the first string (value or key) holding U+0000 sits, as a JSON pointer; undefined if none.
+ * NUL is valid JSON but no text column takes it (PostgreSQL refuses the whole statement), so it is
+ * refused at the edge for every field rather than field by field.
+ */
+export function nulPath(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '/' : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    if (key.includes('\u0000')) return `${path}/${key.replaceAll('\u0000', '\\u0000')}`;
+    const found = nulPath(child, `${path}/${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** A validator that refuses NUL anywhere, then applies the schema. */
+export function guarded(validate: ValidateFunction): ValidateFunction {
+  const check = ((data: unknown) => {
+    const where = nulPath(data);
+    if (where !== undefined) {
+      check.errors = [
+        {
+          instancePath: where,
+          schemaPath: '',
+          keyword: 'nul',
+          params: {},
+          message: 'must not contain the NUL character',
+        },
+      ];
+      return false;
+    }
+    const ok = validate(data);
+    check.errors = validate.errors ?? null;
+    return ok;
+  }) as ValidateFunction;
+  return check;
+}
 
 /** Fastify validator compiler: strict for bodies, coercing for query strings and parameters. */
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? strictAjv : coercingAjv;
-  return ajv.compile(schema as object);
+  return guarded(ajv.compile(schema as object));
 };
 
 /** One problem with a request, as the error's details list it. */

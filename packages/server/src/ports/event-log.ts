@@ -95,7 +95,7 @@ export type Change =
       patch: Partial<Pick<RoomRecord, 'name' | 'topic' | 'visibility' | 'passwordHash' | 'joinCode' | 'ownerId'>>;
     }
   | { op: 'room.delete'; roomId: string; at: number }
-  /** Begins a membership at the write's room seq; the count goes up. */
+  /** Begins a membership at the write's room seq, with the read marker at that seq; the count goes up. */
   | { op: 'member.add'; roomId: string; userId: string; role: MemberRole; at: number }
   /** Ends a membership at the write's room seq; the count goes down. */
   | { op: 'member.remove'; roomId: string; userId: string }
@@ -139,7 +139,7 @@ export type Requirement =
   | { check: 'reaction.room'; messageId: string; emoji: string; maxDistinct: number } // else reaction_limit
   | { check: 'read.ahead'; roomId: string; userId: string; seq: number }; // else read_not_ahead
 
-/** Codes a failed requirement answers with. */
+/** Codes a failed write answers with: a requirement's, the txn's, or a unique field's. */
 export type RequirementCode =
   | 'room_not_found'
   | 'not_a_member'
@@ -154,14 +154,20 @@ export type RequirementCode =
   | 'reaction_missing'
   | 'reaction_limit'
   | 'read_not_ahead'
-  | 'txn_id_conflict';
+  | 'txn_id_conflict'
+  /**
+   * A unique field collided with a write committed first (two people opening the same direct room
+   * at once, a relation that already exists); the result's `field` names it.
+   */
+  | 'unique_violation';
 
 /** One atomic unit: requirements checked, then changes applied and events appended, or nothing. */
 export interface Write {
   /**
    * Makes the write idempotent: (userId, txnId) is unique. When the pair was used before for the
-   * same room, nothing is stored and the original events come back with `duplicate: true`; for
-   * another room the write fails with txn_id_conflict.
+   * same room, nothing is stored and the original room event comes back (`events: [it]`,
+   * `duplicate: true`); for another room the write fails with txn_id_conflict. The write's room
+   * event must be in `roomId`: the pair is stored with that event's seq.
    */
   txn?: { userId: string; txnId: string; roomId: string };
   require: Requirement[];
@@ -173,7 +179,9 @@ export interface Write {
 
 /** What became of one write. */
 export type WriteResult =
-  { ok: true; events: StoredEvent[]; duplicate: boolean } | { ok: false; code: RequirementCode };
+  | { ok: true; events: StoredEvent[]; duplicate: boolean }
+  /** `field` is set for unique_violation: 'direct_key', 'join_code', 'member', 'contact'... */
+  | { ok: false; code: RequirementCode; field?: string };
 
 /**
  * The durable event log and the state it describes. Every change a client must see is written
@@ -181,10 +189,13 @@ export type WriteResult =
  */
 export interface EventLog {
   /**
-   * Commits a batch of writes in one transaction (each write isolated by a savepoint) and answers
-   * in the same order. Sequence numbers are strictly increasing and gap-free per stream and are
-   * assigned under the stream's lock, so commit order and sequence order agree. Resolves only
-   * after the transaction is durable.
+   * Commits a batch of writes in one transaction (each write all or nothing: a refused or
+   * colliding write stores nothing, the others commit) and answers in the same order. Sequence
+   * numbers are strictly increasing and gap-free per stream and are assigned under the stream's
+   * lock, so commit order and sequence order agree. Resolves only after the transaction is
+   * durable. Rejects, storing nothing of the batch, when a write is malformed (two room events; a
+   * txn, seq-taking change or roomSeqField without its room event) or the database fails in a way
+   * no code describes.
    */
   commit(writes: readonly Write[]): Promise<WriteResult[]>;
   /** A room's events with seq in (afterSeq, throughSeq], ascending, at most `limit`. */

@@ -6,6 +6,7 @@ export interface MyRoomRecord {
   member: MemberRecord;
   /** Messages by others with seq above the read marker, not deleted, counted up to `unreadCap`. */
   unread: number;
+  /** The room's latest message, a tombstone if it was deleted. */
   lastMessageId: string | null;
   /** For direct rooms: the other member's id. */
   peerId: string | null;
@@ -48,7 +49,11 @@ export interface RoomReader {
    * empty), ordered by id, after `after`.
    */
   directory(options: { query: string; after?: string; limit: number }): Promise<RoomRecord[]>;
-  /** The rooms a sync must look at: every current membership, and every membership that ended after the given positions. */
+  /**
+   * The rooms a sync must look at, by room id: each current membership, and for every other room
+   * the user was ever in, the latest membership, which ended. The caller keeps the ended ones its
+   * cursor has not seen the end of.
+   */
   syncRooms(userId: string): Promise<SyncRoomRecord[]>;
   /** A message with its reactions. */
   message(messageId: string): Promise<MessageRecord | undefined>;
@@ -76,7 +81,7 @@ export interface Since {
   since: number;
 }
 
-/** Reads of contacts, requests, follows and blocks. */
+/** Reads of contacts, requests, follows and blocks. Lists are oldest first. */
 export interface PeopleReader {
   contacts(userId: string): Promise<Since[]>;
   isContact(a: string, b: string): Promise<boolean>;

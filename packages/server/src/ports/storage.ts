@@ -1,4 +1,6 @@
 import type { AttemptStore } from './attempt-store.ts';
+import type { EventLog } from './event-log.ts';
+import type { PeopleReader, RoomReader } from './room-reader.ts';
 import type { ResetTokenStore } from './reset-token-store.ts';
 import type { SessionStore } from './session-store.ts';
 import type { UserStore } from './user-store.ts';
@@ -11,6 +13,10 @@ export interface Storage {
   readonly sessions: SessionStore;
   readonly resetTokens: ResetTokenStore;
   readonly attempts: AttemptStore;
+  /** The event log and every write to rooms, messages and people. */
+  readonly log: EventLog;
+  readonly rooms: RoomReader;
+  readonly people: PeopleReader;
   /** Resolves when the database answers; rejects otherwise. */
   ping(): Promise<void>;
   /** Closes connections; pending calls finish first. */

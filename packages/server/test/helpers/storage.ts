@@ -6,6 +6,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { Client, TypeOverrides, types } from 'pg';
 import { openStorage } from '../../src/adapters/open-storage.ts';
 import { uuidv7 } from '../../src/lib/ids.ts';
+import type { MemberRole } from '@natter/protocol';
+import type { Change, NewEvent, StoredEvent, Write, WriteResult } from '../../src/ports/event-log.ts';
 import type { SessionRecord } from '../../src/ports/session-store.ts';
 import type { Storage } from '../../src/ports/storage.ts';
 import type { NewUser } from '../../src/ports/user-store.ts';
@@ -98,6 +100,9 @@ async function disposable(place: StoragePlace): Promise<Storage> {
     sessions: storage.sessions,
     resetTokens: storage.resetTokens,
     attempts: storage.attempts,
+    log: storage.log,
+    rooms: storage.rooms,
+    people: storage.people,
     ping: () => storage.ping(),
     close: async () => {
       await storage.close();
@@ -169,4 +174,171 @@ export function newSession(
 /** A random stand-in for a token hash. */
 export function tokenHash(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/** A room as room.create takes it. */
+export type NewRoom = Extract<Change, { op: 'room.create' }>['room'];
+
+/** A private group named "Room n" owned by `ownerId`; `overrides` win. */
+export function newRoom(ownerId: string | null, overrides: Partial<NewRoom> = {}): NewRoom {
+  serial += 1;
+  const createdAt = overrides.createdAt ?? Date.now();
+  return {
+    id: uuidv7(createdAt),
+    kind: 'group',
+    name: `Room ${serial}`,
+    topic: '',
+    visibility: 'private',
+    ownerId,
+    passwordHash: null,
+    joinCode: null,
+    directKey: null,
+    createdAt,
+    ...overrides,
+  };
+}
+
+/** The write that creates `room` with its owner as the first member (seq 1: room.created). */
+export function createRoomWrite(room: NewRoom, ownerId: string, at: number = room.createdAt): Write {
+  return {
+    require: [],
+    changes: [
+      { op: 'room.create', room },
+      { op: 'member.add', roomId: room.id, userId: ownerId, role: 'owner', at },
+    ],
+    events: [
+      { stream: { room: room.id }, type: 'room.created', actorId: ownerId, data: { name: room.name } },
+      roomJoined(room.id, ownerId, 'owner'),
+    ],
+    at,
+  };
+}
+
+function roomJoined(roomId: string, userId: string, role: MemberRole): NewEvent {
+  return {
+    stream: { user: userId },
+    type: 'room.joined',
+    actorId: userId,
+    data: { roomId, role },
+    roomSeqField: 'seq',
+  };
+}
+
+/** The write that makes `userId` a member (checked: live, not banned, not a member yet). */
+export function joinWrite(roomId: string, userId: string, at: number, role: MemberRole = 'member'): Write {
+  return {
+    require: [
+      { check: 'room.live', roomId },
+      { check: 'not.banned', roomId, userId },
+      { check: 'not.member', roomId, userId },
+    ],
+    changes: [{ op: 'member.add', roomId, userId, role, at }],
+    events: [
+      { stream: { room: roomId }, type: 'member.joined', actorId: userId, data: { userId, role } },
+      roomJoined(roomId, userId, role),
+    ],
+    at,
+  };
+}
+
+/** The write that ends `userId`'s membership (checked: a member). */
+export function leaveWrite(roomId: string, userId: string, at: number): Write {
+  return {
+    require: [{ check: 'member', roomId, userId }],
+    changes: [{ op: 'member.remove', roomId, userId }],
+    events: [
+      { stream: { room: roomId }, type: 'member.left', actorId: userId, data: { userId, reason: 'left' } },
+      { stream: { user: userId }, type: 'room.left', actorId: userId, data: { roomId }, roomSeqField: 'seq' },
+    ],
+    at,
+  };
+}
+
+/** A text message as message.insert takes it. */
+export type NewMessage = Extract<Change, { op: 'message.insert' }>['message'];
+
+/** The write that sends `body` (checked: live room, may post), idempotent under `txnId` when given. */
+export function messageWrite(
+  roomId: string,
+  senderId: string,
+  body: string,
+  options: { at?: number; txnId?: string; message?: Partial<NewMessage> } = {},
+): Write {
+  const at = options.at ?? Date.now();
+  const message: NewMessage = {
+    id: uuidv7(at),
+    roomId,
+    senderId,
+    kind: 'text',
+    body,
+    replyToId: null,
+    forwardedFrom: null,
+    file: null,
+    mentions: [],
+    createdAt: at,
+    editedAt: null,
+    deletedAt: null,
+    ...options.message,
+  };
+  return {
+    ...(options.txnId === undefined ? {} : { txn: { userId: senderId, txnId: options.txnId, roomId } }),
+    require: [
+      { check: 'room.live', roomId },
+      { check: 'can.post', roomId, userId: senderId, now: at },
+    ],
+    changes: [{ op: 'message.insert', message }],
+    events: [{ stream: { room: roomId }, type: 'message.created', actorId: senderId, data: { message } }],
+    at,
+  };
+}
+
+/** A write of `changes` with one room event in `roomId`, so changes that take a room seq have one. */
+export function changeWrite(roomId: string, at: number, ...changes: Change[]): Write {
+  return { require: [], changes, events: [{ stream: { room: roomId }, type: 'test', actorId: null, data: {} }], at };
+}
+
+/** The message a messageWrite sends. */
+export function sentMessage(write: Write): NewMessage {
+  const change = write.changes.find((c) => c.op === 'message.insert');
+  if (change?.op !== 'message.insert') throw new Error('the write sends no message');
+  return change.message;
+}
+
+/** Commits one write alone and returns what became of it. */
+export async function commitOne(storage: Storage, write: Write): Promise<WriteResult> {
+  const [result] = await storage.log.commit([write]);
+  if (result === undefined) throw new Error('commit answered no result');
+  return result;
+}
+
+/** Commits writes that must all succeed; returns each write's stored events. */
+export async function commitOk(storage: Storage, ...writes: Write[]): Promise<StoredEvent[][]> {
+  const results = await storage.log.commit(writes);
+  return results.map((result, i) => {
+    if (!result.ok)
+      throw new Error(`write ${i} was refused: ${result.code}${result.field ? ` (${result.field})` : ''}`);
+    return result.events;
+  });
+}
+
+/** Creates `count` accounts and returns their ids, in creation (and id) order. */
+export async function createUsers(storage: Storage, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) ids.push((await storage.users.create(newUser(), { adminIfFirst: false })).id);
+  return ids;
+}
+
+/** Creates a room owned by `ownerId` with `memberIds` joined after it; returns the room. */
+export async function seedRoom(
+  storage: Storage,
+  ownerId: string,
+  memberIds: readonly string[] = [],
+  overrides: Partial<NewRoom> = {},
+): Promise<NewRoom> {
+  const room = newRoom(ownerId, overrides);
+  await commitOk(storage, createRoomWrite(room, ownerId));
+  if (memberIds.length > 0) {
+    await commitOk(storage, ...memberIds.map((id) => joinWrite(room.id, id, room.createdAt)));
+  }
+  return room;
 }

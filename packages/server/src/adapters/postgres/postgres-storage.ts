@@ -3,7 +3,10 @@ import type { Storage } from '../../ports/storage.ts';
 import { migratePostgres } from './migrations.ts';
 import { PostgresDatabase } from './postgres-support.ts';
 import { PostgresAttemptStore } from './postgres-attempt-store.ts';
+import { PostgresEventLog } from './postgres-event-log.ts';
+import { PostgresPeopleReader } from './postgres-people-reader.ts';
 import { PostgresResetTokenStore } from './postgres-reset-token-store.ts';
+import { PostgresRoomReader } from './postgres-room-reader.ts';
 import { PostgresSessionStore } from './postgres-session-store.ts';
 import { PostgresUserStore } from './postgres-user-store.ts';
 
@@ -72,6 +75,9 @@ class PostgresStorage implements Storage {
   readonly sessions: PostgresSessionStore;
   readonly resetTokens: PostgresResetTokenStore;
   readonly attempts: PostgresAttemptStore;
+  readonly log: PostgresEventLog;
+  readonly rooms: PostgresRoomReader;
+  readonly people: PostgresPeopleReader;
   readonly #db: PostgresDatabase;
 
   constructor(db: PostgresDatabase) {
@@ -80,6 +86,9 @@ class PostgresStorage implements Storage {
     this.sessions = new PostgresSessionStore(db);
     this.resetTokens = new PostgresResetTokenStore(db);
     this.attempts = new PostgresAttemptStore(db);
+    this.log = new PostgresEventLog(db);
+    this.rooms = new PostgresRoomReader(db);
+    this.people = new PostgresPeopleReader(db);
   }
 
   async ping(): Promise<void> {

@@ -91,3 +91,29 @@ export function firstRow<T>(rows: T[]): T {
   if (row === undefined) throw new Error('expected a row from RETURNING');
   return row;
 }
+
+/** Unique constraints of the log's tables (named in 002-rooms.sql) and the field each protects. */
+const logUniqueFields: Record<string, string> = {
+  rooms_pkey: 'room_id',
+  rooms_direct_key: 'direct_key',
+  rooms_join_code_live: 'join_code',
+  memberships_current: 'member',
+  bans_pkey: 'ban',
+  reactions_once: 'reaction',
+  contact_requests_pkey: 'contact_request',
+  contacts_pkey: 'contact',
+  follows_pkey: 'follow',
+  blocks_pkey: 'block',
+};
+
+/**
+ * The field a unique violation of a log write collided on, or undefined for any other error. A
+ * collision on a sequence number (room_events, messages_room_seq) or a message id is deliberately
+ * not listed: it would mean a bug, which must fail loudly (see mayCollide).
+ */
+export function logUniqueField(error: unknown): string | undefined {
+  return error instanceof DatabaseError && error.code === '23505' ? logUniqueFields[error.constraint ?? ''] : undefined;
+}
+
+/** jsonb columns arrive parsed: the value is the stored JSON already. */
+export const pgJson = (value: unknown): unknown => value;

@@ -4,7 +4,10 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Storage } from '../../ports/storage.ts';
 import { migrateSqlite } from './migrations.ts';
 import { SqliteAttemptStore } from './sqlite-attempt-store.ts';
+import { SqliteEventLog } from './sqlite-event-log.ts';
+import { SqlitePeopleReader } from './sqlite-people-reader.ts';
 import { SqliteResetTokenStore } from './sqlite-reset-token-store.ts';
+import { SqliteRoomReader } from './sqlite-room-reader.ts';
 import { SqliteSessionStore } from './sqlite-session-store.ts';
 import { settle } from './sqlite-support.ts';
 import { SqliteUserStore } from './sqlite-user-store.ts';
@@ -41,6 +44,9 @@ class SqliteStorage implements Storage {
   readonly sessions: SqliteSessionStore;
   readonly resetTokens: SqliteResetTokenStore;
   readonly attempts: SqliteAttemptStore;
+  readonly log: SqliteEventLog;
+  readonly rooms: SqliteRoomReader;
+  readonly people: SqlitePeopleReader;
   readonly #db: DatabaseSync;
   readonly #ping: StatementSync;
 
@@ -51,6 +57,9 @@ class SqliteStorage implements Storage {
     this.sessions = new SqliteSessionStore(db);
     this.resetTokens = new SqliteResetTokenStore(db);
     this.attempts = new SqliteAttemptStore(db);
+    this.log = new SqliteEventLog(db);
+    this.rooms = new SqliteRoomReader(db);
+    this.people = new SqlitePeopleReader(db);
   }
 
   ping(): Promise<void> {

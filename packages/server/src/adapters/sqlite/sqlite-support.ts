@@ -45,3 +45,31 @@ export function withUniqueFields<T>(fn: () => T): T {
 export function changed(result: { changes: number | bigint }): number {
   return Number(result.changes);
 }
+
+/** Unique constraints of the log's tables, as node:sqlite names them, and the field each protects. */
+const logUniqueFields: Record<string, string> = {
+  'rooms.id': 'room_id',
+  'rooms.direct_key': 'direct_key',
+  "index 'rooms_join_code_live'": 'join_code',
+  'memberships.room_id, memberships.user_id': 'member',
+  'bans.room_id, bans.user_id': 'ban',
+  'reactions.message_id, reactions.user_id, reactions.emoji': 'reaction',
+  'contact_requests.from_id, contact_requests.to_id': 'contact_request',
+  'contacts.user_id, contacts.contact_id': 'contact',
+  'follows.follower_id, follows.followee_id': 'follow',
+  'blocks.blocker_id, blocks.blocked_id': 'block',
+};
+
+/**
+ * The field a unique-constraint error of a log write collided on, or undefined for any other
+ * error. A collision on a sequence number (room_events, messages.room_id+seq) or a message id is
+ * deliberately not listed: it would mean a bug, which must fail loudly (see mayCollide).
+ */
+export function logUniqueField(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const constraint = /^UNIQUE constraint failed: (.+)$/.exec(error.message)?.[1];
+  return constraint === undefined ? undefined : logUniqueFields[constraint];
+}
+
+/** JSON columns are TEXT on SQLite: parse them back (NULL stays null). */
+export const sqliteJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : null);

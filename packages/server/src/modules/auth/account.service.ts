@@ -40,6 +40,8 @@ export class AccountService {
   readonly #d: AccountDeps;
   readonly #throttle: LoginThrottle;
   readonly #confirmThrottle: BackoffThrottle;
+  /** Runs before an account is deleted, so its memberships end with events others can see. */
+  beforeDelete: (userId: string) => Promise<void> = () => Promise.resolve();
 
   constructor(deps: AccountDeps) {
     this.#d = deps;
@@ -192,6 +194,8 @@ export class AccountService {
         throw fail('last_admin', 'You are the last administrator. Make someone else an admin first.');
       }
     }
+    await this.beforeDelete(user.id);
+    await this.#d.sessions.endAll(user.id);
     await users.delete(user.id);
   }
 

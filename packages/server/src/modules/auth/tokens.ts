@@ -8,6 +8,11 @@ export interface AccessClaims {
   sessionId: string;
 }
 
+/** A verified token's claims and when it stops being accepted (epoch ms). */
+export interface VerifiedAccess extends AccessClaims {
+  expiresAt: number;
+}
+
 const audience = 'natter';
 const tokenType = 'access';
 
@@ -44,7 +49,7 @@ export class AccessTokens {
   }
 
   /** Verifies a token at `now`; throws token_expired or unauthenticated. */
-  async verify(token: string, now: number): Promise<AccessClaims> {
+  async verify(token: string, now: number): Promise<VerifiedAccess> {
     try {
       const { payload } = await jwtVerify(token, this.#key, {
         algorithms: ['HS256'],
@@ -56,7 +61,7 @@ export class AccessTokens {
       if (payload.typ !== tokenType || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') {
         throw fail('unauthenticated', 'This is not an access token.');
       }
-      return { userId: payload.sub, sessionId: payload.sid };
+      return { userId: payload.sub, sessionId: payload.sid, expiresAt: (payload.exp ?? 0) * 1000 };
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw fail('token_expired', 'The access token has expired; refresh it.');
       if (error instanceof errors.JOSEError) throw fail('unauthenticated', 'The access token is not valid.');
