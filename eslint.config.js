@@ -31,7 +31,14 @@ export default tseslint.config(
   },
   {
     // Test files, scripts and the CLI's terminal output may print.
-    files: ['**/*.test.ts', 'packages/*/test/**', 'scripts/**', 'packages/cli/**', 'bench/**'],
+    files: [
+      '**/*.test.ts',
+      'packages/*/test/**',
+      'packages/*/examples/**',
+      'scripts/**',
+      'packages/cli/**',
+      'bench/**',
+    ],
     rules: { 'no-console': 'off' },
   },
   {

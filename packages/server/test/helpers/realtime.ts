@@ -16,7 +16,9 @@ export function reach(connection: RealtimeConnection, target: ConnectionState, t
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();
-      reject(new Error(`the connection did not reach "${target}" within ${timeoutMs} ms (it is "${connection.state}")`));
+      reject(
+        new Error(`the connection did not reach "${target}" within ${timeoutMs} ms (it is "${connection.state}")`),
+      );
     }, timeoutMs);
     const stop = connection.on('state', (state) => {
       if (state !== target) return;
