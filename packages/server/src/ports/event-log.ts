@@ -206,4 +206,9 @@ export interface EventLog {
   userEvents(userId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
   /** The user's latest event seq; 0 when none. */
   userSeq(userId: string): Promise<number>;
+  /**
+   * Forgets transaction ids recorded before `before`; returns how many. Their messages stay; only
+   * a retry older than the retention would be taken as a new send.
+   */
+  purgeTxns(before: number): Promise<number>;
 }

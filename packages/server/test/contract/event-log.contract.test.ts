@@ -159,6 +159,17 @@ for (const engine of storageEngines) {
         );
       });
 
+      it('forgets txn ids older than the retention, and only those', async () => {
+        await commitOk(storage, send('old', { txnId: 'tx-old', at: now }));
+        await commitOk(storage, send('new', { txnId: 'tx-new', at: now + 1000 }));
+        assert.equal(await storage.log.purgeTxns(now + 1), 1);
+        assert.equal(await storage.log.purgeTxns(now + 1), 0);
+        const kept = await commitOne(storage, send('new', { txnId: 'tx-new', at: now + 2000 }));
+        assert.ok(kept.ok && kept.duplicate);
+        const forgotten = await commitOne(storage, send('old again', { txnId: 'tx-old', at: now + 2000 }));
+        assert.ok(forgotten.ok && !forgotten.duplicate, 'past the retention, the id is free again');
+      });
+
       it('answers a retry even when the requirements no longer hold', async () => {
         const original = await commitOne(storage, send('hello', { txnId: 'tx-1' }));
         await commitOk(storage, leaveWrite(roomId, bob, now + 20));

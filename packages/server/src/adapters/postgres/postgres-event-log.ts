@@ -83,6 +83,11 @@ export class PostgresEventLog implements EventLog {
     );
     return rows[0]?.last_seq ?? 0;
   }
+
+  async purgeTxns(before: number): Promise<number> {
+    const result = await this.#db.query('DELETE FROM client_txns WHERE at < $1', [before]);
+    return result.rowCount ?? 0;
+  }
 }
 
 /** Consecutive writes, grouped: runs of append-only writes, and the others one by one. */

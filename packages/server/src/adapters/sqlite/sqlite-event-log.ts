@@ -74,6 +74,10 @@ export class SqliteEventLog implements EventLog {
     return settle(() => Number(this.#sql.userSeq.get(userId)?.last_seq ?? 0));
   }
 
+  purgeTxns(before: number): Promise<number> {
+    return settle(() => Number(this.#sql.purgeTxns.run(before).changes));
+  }
+
   /** One write of a batch: the txn and the requirements first, then its changes and events. */
   #write(write: Write): WriteResult {
     const seen = txnOutcome(write, this.#txn(write));
@@ -182,5 +186,6 @@ function prepareStatements(db: DatabaseSync) {
        WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
     ),
     userSeq: db.prepare('SELECT last_seq FROM user_streams WHERE user_id = ?'),
+    purgeTxns: db.prepare('DELETE FROM client_txns WHERE at < ?'),
   };
 }
