@@ -3,7 +3,7 @@ import type { NewEvent } from '../../ports/index.ts';
 import { fail } from '../app-error.ts';
 import type { Caller } from '../auth/auth-context.ts';
 import type { ChatDeps } from '../chat-deps.ts';
-import { requireMember } from '../rooms/room-access.ts';
+import { refuseBlockedPeer, requireMember } from '../rooms/room-access.ts';
 import { isAdminRole } from '../rooms/room-views.ts';
 import { requirementError } from '../sync/committer.ts';
 import { limits } from '@natter/protocol';
@@ -20,11 +20,13 @@ export class ActivityService {
   /** Adds or removes the caller's reaction; doing what is already done is not an error. */
   async react(caller: Caller, roomId: string, messageId: string, emoji: string, add: boolean): Promise<void> {
     if (!isSingleEmoji(emoji)) throw fail('invalid_emoji', 'A reaction is a single emoji.');
-    await requireMember(this.#d.storage.rooms, roomId, caller.userId);
+    const { room } = await requireMember(this.#d.storage.rooms, roomId, caller.userId);
     const message = await this.#d.storage.rooms.message(messageId);
     if (!message || message.roomId !== roomId || message.deletedAt !== null) {
       throw fail('message_not_found', 'No such message in this room.');
     }
+    // Taking a reaction back is allowed: it only withdraws what was said before the block.
+    if (add) await refuseBlockedPeer(this.#d.storage.people, room, caller.userId);
     const now = this.#d.clock.now();
     const base = [
       { check: 'member', roomId, userId: caller.userId },
@@ -93,6 +95,7 @@ export class ActivityService {
     const { room, member } = await requireMember(this.#d.storage.rooms, roomId, caller.userId);
     if (room.kind === 'channel' && !isAdminRole(member.role))
       throw fail('cannot_post', 'Only the owner and admins post here.');
+    await refuseBlockedPeer(this.#d.storage.people, room, caller.userId);
     this.#d.bus.publish({ kind: 'typing', roomId, userId: caller.userId, typing });
   }
 

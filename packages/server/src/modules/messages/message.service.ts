@@ -1,10 +1,10 @@
 import type { HistoryPage, HistoryQuery, Message, SendMessageRequest, SendResult } from '@natter/protocol';
-import type { MessageRecord, NewEvent, RoomRecord } from '../../ports/index.ts';
+import type { MessageRecord, NewEvent } from '../../ports/index.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { fail } from '../app-error.ts';
 import type { Caller } from '../auth/auth-context.ts';
 import type { ChatDeps } from '../chat-deps.ts';
-import { requireMember } from '../rooms/room-access.ts';
+import { refuseBlockedPeer, requireMember } from '../rooms/room-access.ts';
 import { isAdminRole } from '../rooms/room-views.ts';
 import { requirementError } from '../sync/committer.ts';
 import { toWire } from '../sync/wire.ts';
@@ -77,7 +77,7 @@ export class MessageService {
     if (input.forwardOf !== undefined && input.body !== undefined) {
       throw fail('bad_request', 'A forward carries the original text; send a comment as its own message.');
     }
-    await this.#refuseBlockedPeer(caller, room);
+    await refuseBlockedPeer(storage.people, room, caller.userId);
     const now = clock.now();
     const record: Omit<MessageRecord, 'seq' | 'reactions'> = {
       id: uuidv7(now),
@@ -134,14 +134,6 @@ export class MessageService {
     return { message: wire.data.message, duplicate: committed.duplicate };
   }
 
-  async #refuseBlockedPeer(caller: Caller, room: RoomRecord): Promise<void> {
-    if (room.kind !== 'direct' || room.directKey === null) return;
-    const peer = room.directKey.split(':').find((id) => id !== caller.userId);
-    if (peer !== undefined && (await this.#d.storage.people.hasBlocked(peer, caller.userId))) {
-      throw fail('user_unavailable', 'You cannot message this person.');
-    }
-  }
-
   /** A page of history: newest, before or after a seq, or around a message. */
   async history(caller: Caller, roomId: string, query: HistoryQuery): Promise<HistoryPage> {
     const { rooms } = this.#d.storage;
@@ -191,11 +183,13 @@ export class MessageService {
 
   /** Edits the caller's own message; people newly mentioned are notified. */
   async edit(caller: Caller, roomId: string, messageId: string, body: string): Promise<Message> {
-    await requireMember(this.#d.storage.rooms, roomId, caller.userId);
+    const { room } = await requireMember(this.#d.storage.rooms, roomId, caller.userId);
     const message = await this.#inRoom(roomId, messageId);
     if (message.senderId !== caller.userId) throw fail('forbidden', 'You can only edit your own messages.');
     if (message.deletedAt !== null) throw fail('message_not_found', 'That message was deleted.');
     if (message.forwardedFrom !== null) throw fail('forbidden', 'A forwarded message cannot be edited.');
+    // An edit shows the peer new text (and may mention them): as much contact as a new message.
+    await refuseBlockedPeer(this.#d.storage.people, room, caller.userId);
     this.#checkLength(body);
     const mentions = await this.#mentions(roomId, body);
     const now = this.#d.clock.now();

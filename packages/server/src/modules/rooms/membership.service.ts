@@ -208,7 +208,7 @@ export class MembershipService {
     const updated = await this.#d.storage.rooms.member(roomId, userId);
     if (!updated) throw fail('not_in_room', 'That person is not a member.');
     const people = await publicUsers(this.#d.storage.users, [userId]);
-    return toMember(updated, profileOr(people, userId), room, this.#d.presence.isOnline(userId));
+    return toMember(updated, profileOr(people, userId), room, await this.#seesOnline(caller.userId, userId));
   }
 
   /** Makes another member the owner; the caller becomes an admin. */
@@ -289,10 +289,16 @@ export class MembershipService {
       this.#d.storage.users,
       page.map((m) => m.userId),
     );
+    const online = await Promise.all(page.map((m) => this.#seesOnline(caller.userId, m.userId)));
     return {
-      members: page.map((m) => toMember(m, profileOr(people, m.userId), room, this.#d.presence.isOnline(m.userId))),
+      members: page.map((m, i) => toMember(m, profileOr(people, m.userId), room, online[i] === true)),
       nextAfter: rows.length > limit ? (page.at(-1)?.userId ?? null) : null,
     };
+  }
+
+  /** Whether `viewerId` is shown `userId` online: never when `userId` blocked the viewer, as in presence.watch. */
+  async #seesOnline(viewerId: string, userId: string): Promise<boolean> {
+    return this.#d.presence.isOnline(userId) && !(await this.#d.storage.people.hasBlocked(userId, viewerId));
   }
 
   async #overLowerRank(caller: Caller, roomId: string, userId: string) {

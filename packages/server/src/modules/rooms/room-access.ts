@@ -1,4 +1,4 @@
-import type { MemberRecord, RoomReader, RoomRecord } from '../../ports/index.ts';
+import type { MemberRecord, PeopleReader, RoomReader, RoomRecord } from '../../ports/index.ts';
 import { fail } from '../app-error.ts';
 import { isAdminRole } from './room-views.ts';
 
@@ -39,4 +39,16 @@ export async function requireAdmin(rooms: RoomReader, roomId: string, userId: st
 /** Group and channel rooms only: direct rooms have no settings, roles or invitations. */
 export function requireNotDirect(room: RoomRecord): void {
   if (room.kind === 'direct') throw fail('forbidden', 'Direct rooms cannot be changed this way.');
+}
+
+/**
+ * In a direct room whose other person has blocked the caller, refuses what would reach them: a
+ * message, an edit, a reaction, a typing notice. The block hides no history; it stops new contact.
+ */
+export async function refuseBlockedPeer(people: PeopleReader, room: RoomRecord, callerId: string): Promise<void> {
+  if (room.kind !== 'direct' || room.directKey === null) return;
+  const peer = room.directKey.split(':').find((id) => id !== callerId);
+  if (peer !== undefined && (await people.hasBlocked(peer, callerId))) {
+    throw fail('user_unavailable', 'You cannot message this person.');
+  }
 }
