@@ -152,6 +152,18 @@ void describe('ChatState: messages', () => {
     assert.equal(state.messages('r1')[1]?.replyTo?.preview, '');
   });
 
+  void it('keeps reply previews in step with an original older than anything it holds', () => {
+    const { log, state } = groupRoom();
+    // m0 is from before this state's first event (a room joined later): only its id is known.
+    feed(state, [
+      log.message('reply', 'u2', { replyTo: { messageId: 'm0', senderId: 'u2', preview: 'original' } }),
+      log.next('message.edited', { messageId: 'm0', body: 'original, edited', mentions: [], editedAt: time(9) }),
+    ]);
+    assert.equal(state.messages('r1')[0]?.replyTo?.preview, 'original, edited');
+    state.apply(log.next('message.deleted', { messageId: 'm0', deletedAt: time(10) }));
+    assert.equal(state.messages('r1')[0]?.replyTo?.preview, '');
+  });
+
   void it('orders emoji by first use and reactors by reaction order', () => {
     const { log, state } = groupRoom();
     feed(state, [

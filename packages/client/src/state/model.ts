@@ -130,17 +130,26 @@ export function isUnread(model: Model, entry: RoomEntry, message: Message): bool
   return entry.membership !== null && countsAsUnread(message, model.me, entry.membership.readSeq);
 }
 
-/** What a reply shows of `original`: its first 200 code points, or nothing once deleted (as the server cuts it). */
-export function replyPreview(original: Message): string {
-  return original.deletedAt === null ? Array.from(original.body).slice(0, 200).join('') : '';
+/** What a reply shows of an original with text `body`: its first 200 code points (as the server cuts it). */
+export function previewOf(body: string): string {
+  return Array.from(body).slice(0, 200).join('');
 }
 
-/** Updates the preview in every reply to `original` after it was edited or deleted. */
-export function refreshReplies(entry: RoomEntry, original: Message): void {
+/** What a reply shows of `original`: its first 200 code points, or nothing once deleted. */
+export function replyPreview(original: Message): string {
+  return original.deletedAt === null ? previewOf(original.body) : '';
+}
+
+/**
+ * Sets the preview in every reply to message `originalId` after the original was edited or
+ * deleted. By id, because the original may be older than anything the state holds (a reply seen
+ * after joining a room quotes a message from before the join).
+ */
+export function refreshReplies(entry: RoomEntry, originalId: string, preview: string): void {
   for (const stored of entry.messages.values()) {
     const ref = stored.message.replyTo;
-    if (ref?.messageId === original.id) {
-      stored.message = { ...stored.message, replyTo: { ...ref, preview: replyPreview(original) } };
+    if (ref?.messageId === originalId) {
+      stored.message = { ...stored.message, replyTo: { ...ref, preview } };
     }
   }
 }

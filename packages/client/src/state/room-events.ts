@@ -2,7 +2,9 @@ import type { MemberRole, Membership, PublicUser, RoomEvent } from '@natter/prot
 import {
   departRoom,
   isUnread,
+  previewOf,
   refreshReplies,
+  replyPreview,
   setReactors,
   storeMessage,
   unreadCap,
@@ -90,11 +92,11 @@ export const roomEventHandlers: RoomHandlers = {
     updateUnread(model, entry, event.seq, isUnread(model, entry, message) ? 1 : 0);
   },
   'message.edited': ({ entry }, event) => {
-    const stored = entry.messages.get(event.data.messageId);
-    if (!stored) return;
-    const { body, mentions, editedAt } = event.data;
-    stored.message = { ...stored.message, body, mentions, editedAt };
-    refreshReplies(entry, stored.message);
+    const { messageId, body, mentions, editedAt } = event.data;
+    const stored = entry.messages.get(messageId);
+    if (stored) stored.message = { ...stored.message, body, mentions, editedAt };
+    // The original may be older than what the state holds; its replies still show the new text.
+    refreshReplies(entry, messageId, stored ? replyPreview(stored.message) : previewOf(body));
   },
   'message.deleted': ({ model, entry }, event) => {
     const stored = entry.messages.get(event.data.messageId);
@@ -104,8 +106,8 @@ export const roomEventHandlers: RoomHandlers = {
       // file and reactions go (as the server stores it; the protocol only spells out the text).
       stored.message = { ...stored.message, body: '', mentions: [], file: null, deletedAt: event.data.deletedAt };
       setReactors(stored, []);
-      refreshReplies(entry, stored.message);
     }
+    refreshReplies(entry, event.data.messageId, '');
     updateUnread(model, entry, event.seq, wasUnread ? -1 : 0);
   },
   'reaction.added': ({ entry }, event) => {
