@@ -91,6 +91,7 @@ export interface MemberFact {
 /** What a requirement on a message reads. */
 export interface MessageFact {
   roomId: string;
+  editedAt: number | null;
   deletedAt: number | null;
 }
 
@@ -133,6 +134,10 @@ const judges: { [C in Requirement['check']]: Judge<C> } = {
   'message.live': (r, f) => {
     const message = f.message(r.messageId);
     return message?.roomId === r.roomId && message.deletedAt === null ? undefined : 'message_not_found';
+  },
+  'message.unchanged': (r, f) => {
+    const message = f.message(r.messageId);
+    return message?.editedAt === r.editedAt && message.deletedAt === r.deletedAt ? undefined : 'message_changed';
   },
   'reaction.absent': (r, f) => (f.reacted(r.messageId, r.userId, r.emoji) ? 'reaction_exists' : undefined),
   'reaction.present': (r, f) => (f.reacted(r.messageId, r.userId, r.emoji) ? undefined : 'reaction_missing'),

@@ -134,6 +134,8 @@ export type Requirement =
   | { check: 'not.banned'; roomId: string; userId: string } // else banned
   | { check: 'capacity'; roomId: string; max: number } // else room_full
   | { check: 'message.live'; roomId: string; messageId: string } // else message_not_found
+  /** The message is as it was when it was read (a reply quotes that state). */
+  | { check: 'message.unchanged'; messageId: string; editedAt: number | null; deletedAt: number | null } // else message_changed
   | { check: 'reaction.absent'; messageId: string; userId: string; emoji: string } // else reaction_exists
   | { check: 'reaction.present'; messageId: string; userId: string; emoji: string } // else reaction_missing
   | { check: 'reaction.room'; messageId: string; emoji: string; maxDistinct: number } // else reaction_limit
@@ -150,6 +152,7 @@ export type RequirementCode =
   | 'banned'
   | 'room_full'
   | 'message_not_found'
+  | 'message_changed'
   | 'reaction_exists'
   | 'reaction_missing'
   | 'reaction_limit'
@@ -206,6 +209,12 @@ export interface EventLog {
   userEvents(userId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
   /** The user's latest event seq; 0 when none. */
   userSeq(userId: string): Promise<number>;
+  /**
+   * Where a recorded transaction id's room event is, if the id was used. A service asks first, so
+   * that a retry is answered with the original even when its checks would now fail (the sender
+   * has since left the room, say).
+   */
+  findTxn(userId: string, txnId: string): Promise<{ roomId: string; seq: number } | undefined>;
   /**
    * Forgets transaction ids recorded before `before`; returns how many. Their messages stay; only
    * a retry older than the retention would be taken as a new send.

@@ -103,6 +103,44 @@ onEveryEngine('messages', {}, (server) => {
     assert.equal((await say(bob, roomId, 'bob once', txnId)).duplicate, false);
   });
 
+  it('answers a retry with the original even after the sender left the room', async () => {
+    const [ada, bob] = await people(server().url, 2);
+    const roomId = (await roomWith(ada, [bob])).room.id;
+    const txnId = randomUUID();
+    const original = await say(bob, roomId, 'sent before leaving', txnId);
+    await bob.client.request('leaveRoom', { params: { roomId } });
+    const retry = await say(bob, roomId, 'sent before leaving', txnId);
+    assert.deepEqual(retry, { message: original.message, duplicate: true });
+    assert.equal(await errorCode(() => say(bob, roomId, 'a new one')), 'room_not_found');
+  });
+
+  it('never quotes an original in a state it was not in when the reply was stored', async () => {
+    const [ada, bob] = await people(server().url, 2);
+    const roomId = (await roomWith(ada, [bob])).room.id;
+    for (let round = 0; round < 15; round++) {
+      const original = await say(ada, roomId, `original ${round}`);
+      const [reply] = await Promise.all([
+        bob.client.request('sendMessage', {
+          params: { roomId },
+          body: { txnId: randomUUID(), body: 'quoting', replyTo: original.message.id },
+        }),
+        ada.client.request('editMessage', {
+          params: { roomId, messageId: original.message.id },
+          body: { body: `edited ${round}` },
+        }),
+      ]);
+      // The room's log decides: the quote must show the original as of the reply's place in it.
+      const sync = await bob.client.request('sync', {
+        body: { cursor: { user: 0, rooms: { [roomId]: original.message.seq } } },
+      });
+      const events = sync.rooms.find((r) => r.roomId === roomId)?.events ?? [];
+      const edit = events.find((e) => e.type === 'message.edited');
+      assert.ok(edit);
+      const expected = edit.seq < reply.message.seq ? `edited ${round}` : `original ${round}`;
+      assert.equal(reply.message.replyTo?.preview, expected, `round ${round}`);
+    }
+  });
+
   it('pages history backwards, forwards and around a message', async () => {
     const [ada] = await people(server().url, 1);
     const roomId = (await roomWith(ada, [])).room.id;

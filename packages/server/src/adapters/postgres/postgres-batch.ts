@@ -121,7 +121,7 @@ export class PostgresBatch {
     for (const change of write.changes) {
       if (change.op !== 'message.insert') continue;
       this.#messages.push({ message: change.message, seq });
-      this.#pendingIds.set(change.message.id, { roomId: change.message.roomId, deletedAt: null });
+      this.#pendingIds.set(change.message.id, { roomId: change.message.roomId, editedAt: null, deletedAt: null });
     }
   }
 

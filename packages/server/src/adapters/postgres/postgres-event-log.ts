@@ -84,6 +84,15 @@ export class PostgresEventLog implements EventLog {
     return rows[0]?.last_seq ?? 0;
   }
 
+  async findTxn(userId: string, txnId: string): Promise<{ roomId: string; seq: number } | undefined> {
+    const { rows } = await this.#db.query<{ room_id: string; seq: number }>(
+      'SELECT room_id, seq FROM client_txns WHERE user_id = $1 AND txn_id = $2',
+      [userId, txnId],
+    );
+    const row = rows[0];
+    return row === undefined ? undefined : { roomId: row.room_id, seq: row.seq };
+  }
+
   async purgeTxns(before: number): Promise<number> {
     const result = await this.#db.query('DELETE FROM client_txns WHERE at < $1', [before]);
     return result.rowCount ?? 0;

@@ -32,6 +32,7 @@ const collectors: { [C in Requirement['check']]: Collector<C> } = {
   'not.banned': (r, n) => n.bans.push([r.roomId, r.userId]),
   capacity: (r, n) => n.rooms.add(r.roomId),
   'message.live': (r, n) => n.messages.add(r.messageId),
+  'message.unchanged': (r, n) => n.messages.add(r.messageId),
   'reaction.absent': (r, n) => n.reactions.push([r.messageId, r.userId, r.emoji]),
   'reaction.present': (r, n) => n.reactions.push([r.messageId, r.userId, r.emoji]),
   'reaction.room': (r, n) => n.emojis.add(r.messageId),
@@ -68,7 +69,9 @@ const branches: Branch[] = [
     values: (n) => [column(n.bans, 0), column(n.bans, 1)],
   },
   {
-    select: (p) => `SELECT 'message', m.id, '', '', json_build_object('roomId', m.room_id, 'deletedAt', m.deleted_at)
+    select: (
+      p,
+    ) => `SELECT 'message', m.id, '', '', json_build_object('roomId', m.room_id, 'editedAt', m.edited_at, 'deletedAt', m.deleted_at)
       FROM messages m WHERE m.id = ANY (${p(0)}::text[])`,
     values: (n) => [[...n.messages]],
   },

@@ -74,6 +74,13 @@ export class SqliteEventLog implements EventLog {
     return settle(() => Number(this.#sql.userSeq.get(userId)?.last_seq ?? 0));
   }
 
+  findTxn(userId: string, txnId: string): Promise<{ roomId: string; seq: number } | undefined> {
+    return settle(() => {
+      const row = this.#sql.findTxn.get(userId, txnId);
+      return row === undefined ? undefined : { roomId: String(row.room_id), seq: Number(row.seq) };
+    });
+  }
+
   purgeTxns(before: number): Promise<number> {
     return settle(() => Number(this.#sql.purgeTxns.run(before).changes));
   }
@@ -187,5 +194,6 @@ function prepareStatements(db: DatabaseSync) {
     ),
     userSeq: db.prepare('SELECT last_seq FROM user_streams WHERE user_id = ?'),
     purgeTxns: db.prepare('DELETE FROM client_txns WHERE at < ?'),
+    findTxn: db.prepare('SELECT room_id, seq FROM client_txns WHERE user_id = ? AND txn_id = ?'),
   };
 }

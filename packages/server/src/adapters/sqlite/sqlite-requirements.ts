@@ -45,8 +45,9 @@ export class SqliteFacts implements Facts {
   }
 
   message(messageId: string): MessageFact | undefined {
-    const row = this.#sql.message.get(messageId) as { room_id: string; deleted_at: number | null } | undefined;
-    return row === undefined ? undefined : { roomId: row.room_id, deletedAt: row.deleted_at };
+    const row = this.#sql.message.get(messageId) as
+      { room_id: string; edited_at: number | null; deleted_at: number | null } | undefined;
+    return row === undefined ? undefined : { roomId: row.room_id, editedAt: row.edited_at, deletedAt: row.deleted_at };
   }
 
   reacted(messageId: string, userId: string, emoji: string): boolean {
@@ -65,7 +66,7 @@ function prepareStatements(db: DatabaseSync) {
       'SELECT role, muted_until, read_seq FROM memberships WHERE room_id = ? AND user_id = ? AND left_seq IS NULL',
     ),
     banned: db.prepare('SELECT 1 FROM bans WHERE room_id = ? AND user_id = ?'),
-    message: db.prepare('SELECT room_id, deleted_at FROM messages WHERE id = ?'),
+    message: db.prepare('SELECT room_id, edited_at, deleted_at FROM messages WHERE id = ?'),
     reacted: db.prepare('SELECT 1 FROM reactions WHERE message_id = ? AND user_id = ? AND emoji = ?'),
     emojis: db.prepare('SELECT DISTINCT emoji FROM reactions WHERE message_id = ?'),
   };

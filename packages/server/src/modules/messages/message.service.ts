@@ -6,7 +6,7 @@ import type { Caller } from '../auth/auth-context.ts';
 import type { ChatDeps } from '../chat-deps.ts';
 import { refuseBlockedPeer, requireMember } from '../rooms/room-access.ts';
 import { isAdminRole } from '../rooms/room-views.ts';
-import { requirementError } from '../sync/committer.ts';
+import { requirementError, type Committed } from '../sync/committer.ts';
 import { toWire } from '../sync/wire.ts';
 import { mentionedUsernames } from './mentions.ts';
 import { toMessage } from './message-views.ts';
@@ -73,6 +73,9 @@ export class MessageService {
   /** Sends a message; a retry with the same txnId returns the original and stores nothing. */
   async send(caller: Caller, roomId: string, input: SendMessageRequest): Promise<SendResult> {
     const { storage, clock } = this.#d;
+    // A retry is answered before any check: the original was accepted, whatever changed since.
+    const earlier = await this.#earlierSend(caller, roomId, input.txnId);
+    if (earlier) return earlier;
     const { room } = await requireMember(storage.rooms, roomId, caller.userId);
     if (input.forwardOf !== undefined && input.body !== undefined) {
       throw fail('bad_request', 'A forward carries the original text; send a comment as its own message.');
@@ -112,26 +115,59 @@ export class MessageService {
     if (input.replyTo !== undefined) record.replyToId = (await this.#inRoom(roomId, input.replyTo)).id;
     record.mentions = await this.#mentions(roomId, record.body);
 
-    const [view] = await this.#present([{ ...record, seq: 0, reactions: [] }]);
-    const { seq: _seq, ...message } = view ?? ({} as Message);
-    const committed = await this.#d.committer.commit({
-      txn: { userId: caller.userId, txnId: input.txnId, roomId },
-      require: [
-        { check: 'room.live', roomId },
-        { check: 'can.post', roomId, userId: caller.userId, now },
-      ],
-      changes: [{ op: 'message.insert', message: record }],
-      events: [
-        { stream: { room: roomId }, type: 'message.created', actorId: caller.userId, data: { message } },
-        ...this.#mentionEvents(caller.userId, roomId, record.id, record.mentions),
-      ],
-      at: now,
-    });
+    // A reply quotes the original as it is; if the original is edited or deleted between that read
+    // and the commit, the quote would be stale forever (no later event corrects it), so the commit
+    // checks the original is unchanged, and a lost race reads it again and retries.
+    let committed: Committed | undefined;
+    for (let attempt = 1; committed === undefined; attempt++) {
+      // One read of the original serves both the quote and the check, so they agree.
+      const original = record.replyToId === null ? undefined : await this.#d.storage.rooms.message(record.replyToId);
+      const originals = new Map(original ? [[original.id, original]] : []);
+      const { seq: _seq, ...message } = toMessage({ ...record, seq: 0, reactions: [] }, originals);
+      const result = await this.#d.committer.submit({
+        txn: { userId: caller.userId, txnId: input.txnId, roomId },
+        require: [
+          { check: 'room.live', roomId },
+          { check: 'can.post', roomId, userId: caller.userId, now },
+          ...(original
+            ? [
+                {
+                  check: 'message.unchanged',
+                  messageId: original.id,
+                  editedAt: original.editedAt,
+                  deletedAt: original.deletedAt,
+                } as const,
+              ]
+            : []),
+        ],
+        changes: [{ op: 'message.insert', message: record }],
+        events: [
+          { stream: { room: roomId }, type: 'message.created', actorId: caller.userId, data: { message } },
+          ...this.#mentionEvents(caller.userId, roomId, record.id, record.mentions),
+        ],
+        at: now,
+      });
+      if (result.ok) committed = result;
+      else if (result.code !== 'message_changed' || attempt >= 5) throw requirementError(result.code);
+    }
     const created = committed.events.find((e) => e.stream === 'room');
     if (!created) throw new Error('a committed send has no room event');
     const wire = toWire(created);
     if (wire.type !== 'message.created') throw new Error('the txn id points at an event that is not a message');
     return { message: wire.data.message, duplicate: committed.duplicate };
+  }
+
+  /** The original answer to a send whose txnId was already used, if it was. */
+  async #earlierSend(caller: Caller, roomId: string, txnId: string): Promise<SendResult | undefined> {
+    const { log } = this.#d.storage;
+    const found = await log.findTxn(caller.userId, txnId);
+    if (!found) return undefined;
+    if (found.roomId !== roomId)
+      throw fail('txn_id_conflict', 'This transaction id was already used for another room.');
+    const [event] = await log.roomEvents(found.roomId, found.seq - 1, 1, found.seq);
+    const wire = event && toWire(event);
+    if (wire?.type !== 'message.created') throw new Error('a recorded txn id points at an event that is not a message');
+    return { message: wire.data.message, duplicate: true };
   }
 
   /** A page of history: newest, before or after a seq, or around a message. */

@@ -34,6 +34,7 @@ const requirementErrors: Record<RequirementCode, [ErrorCode, string]> = {
   banned: ['banned', 'You are banned from this room.'],
   room_full: ['room_full', 'The room is full.'],
   message_not_found: ['message_not_found', 'No such message in this room.'],
+  message_changed: ['conflict', 'The message replied to changed at the same moment; send again.'],
   reaction_exists: ['bad_request', 'You already reacted with that emoji.'],
   reaction_missing: ['bad_request', 'You have not reacted with that emoji.'],
   reaction_limit: ['reaction_limit', 'This message has the most distinct emoji allowed.'],
