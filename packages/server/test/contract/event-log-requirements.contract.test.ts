@@ -4,6 +4,7 @@ import type { Requirement, RequirementCode, Write } from '../../src/ports/event-
 import type { Storage } from '../../src/ports/storage.ts';
 import { uuidv7 } from '../../src/lib/ids.ts';
 import {
+  changeWrite,
   commitOk,
   commitOne,
   createUsers,
@@ -131,6 +132,18 @@ for (const engine of storageEngines) {
         ],
         ['ok', 'message_not_found', 'message_not_found', 'message_not_found'],
       );
+    });
+
+    it('message.unchanged: the edit and delete times read earlier still hold, else message_changed', async () => {
+      const same = (editedAt: number | null, deletedAt: number | null, id = messageId) =>
+        verdict(storage, { check: 'message.unchanged', messageId: id, editedAt, deletedAt });
+      assert.equal(await same(null, null), 'ok');
+      await commitOk(
+        storage,
+        changeWrite(group, now + 5, { op: 'message.edit', messageId, body: 'edited', mentions: [], at: now + 5 }),
+      );
+      assert.deepEqual([await same(null, null), await same(now + 5, null)], ['message_changed', 'ok']);
+      assert.equal(await same(null, null, uuidv7()), 'message_changed');
     });
 
     it('reaction.absent, reaction.present and reaction.room', async () => {
