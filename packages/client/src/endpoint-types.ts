@@ -20,9 +20,15 @@ export type EndpointInput<N extends EndpointName> = Flatten<
   Field<Spec<N>, 'params'> & Field<Spec<N>, 'query'> & Field<Spec<N>, 'body'>
 >;
 
-/** What one endpoint answers with on success; `undefined` when it answers without a body. */
-export type EndpointResponse<N extends EndpointName> =
-  Spec<N> extends { readonly response: infer R extends TSchema } ? Static<R> : undefined;
+/**
+ * What one endpoint answers with on success; `undefined` when it answers without a body.
+ * NoInfer: the endpoint is chosen by its name, never guessed from where the answer goes. Without
+ * it, a call whose result meets an expected type (a callback returning Promise<Session>) made tsc
+ * try every endpoint's answer against it, which cost most of the project's typecheck time.
+ */
+export type EndpointResponse<N extends EndpointName> = NoInfer<
+  Spec<N> extends { readonly response: infer R extends TSchema } ? Static<R> : undefined
+>;
 
 /** Per-call options that are not part of the endpoint's input. */
 export interface CallOptions {

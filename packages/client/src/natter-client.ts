@@ -96,17 +96,17 @@ export class NatterClient {
    */
   async request<N extends EndpointName>(name: N, ...args: EndpointArgs<N>): Promise<EndpointResponse<N>> {
     const [input, options = {}] = args as [EndpointInput<N> | undefined, CallOptions | undefined];
-    if (endpoints[name].access === 'public') return callEndpoint(this.#transport, name, input, options);
+    if (endpoints[name].access === 'public') return callEndpoint<N>(this.#transport, name, input, options);
 
     const used = await this.#sessions.forRequest();
     try {
-      return await this.#authorized(name, input, options, used);
+      return await this.#authorized<N>(name, input, options, used);
     } catch (error) {
       if (used === null || !(error instanceof NatterApiError) || error.code !== 'token_expired') throw error;
       // Safe to retry even a POST: the server refused the token before doing anything.
       const next = await this.#sessions.afterExpired(used);
       if (next === null) throw error;
-      return await this.#authorized(name, input, options, next);
+      return await this.#authorized<N>(name, input, options, next);
     }
   }
 
@@ -216,7 +216,7 @@ export class NatterClient {
     session: Session | null,
   ): Promise<EndpointResponse<N>> {
     try {
-      return await callEndpoint(this.#transport, name, input, { ...options, accessToken: session?.accessToken });
+      return await callEndpoint<N>(this.#transport, name, input, { ...options, accessToken: session?.accessToken });
     } catch (error) {
       if (endsSession(error)) this.#sessions.endIfCurrent(session);
       throw error;

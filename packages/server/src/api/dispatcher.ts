@@ -5,7 +5,7 @@ import { fail } from '../modules/app-error.ts';
 import type { Caller, Origin } from '../modules/auth/auth-context.ts';
 import { requireAdmin } from '../modules/users/user.service.ts';
 import type { OperationDispatcher } from '../realtime/gateway-deps.ts';
-import type { Operation, Operations } from './operation.ts';
+import { forTransports, type Operations } from './operation.ts';
 
 type Part = 'params' | 'query' | 'body';
 const parts: readonly Part[] = ['params', 'query', 'body'];
@@ -25,6 +25,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * Public operations (sign-in and the like) stay REST-only.
  */
 export function createDispatcher(operations: Operations): OperationDispatcher {
+  const byName = forTransports(operations);
   const compiled = new Map<string, Compiled>();
   for (const [name, def] of Object.entries(endpoints) as [EndpointName, Endpoint][]) {
     if (def.access === 'public') continue;
@@ -64,8 +65,8 @@ export function createDispatcher(operations: Operations): OperationDispatcher {
         values[part] = candidate;
       }
       if (entry.def.access === 'admin') requireAdmin(caller);
-      const operation = operations[op as EndpointName] as Operation<EndpointName>;
-      return operation({ ...values, caller, origin } as Parameters<typeof operation>[0]);
+      const operation = byName[op as EndpointName];
+      return operation({ body: values.body, query: values.query, params: values.params, caller, origin });
     },
   };
 }

@@ -24,3 +24,22 @@ export type Operation<N extends EndpointName> = (input: OperationInput<N>) => Pr
 
 /** Every endpoint's behaviour. REST, the WebSocket and (later) gRPC all run these. */
 export type Operations = { [N in EndpointName]: Operation<N> };
+
+/** An operation as a transport calls it: with input its endpoint's schemas validated at run time. */
+export type TransportOperation = (input: {
+  body: unknown;
+  query: unknown;
+  params: unknown;
+  caller: Caller | undefined;
+  origin: Origin;
+}) => Promise<unknown>;
+
+/**
+ * The operations as transports see them. `Operations` pairs each name with its own input and
+ * output where they are written; a transport only hands over what that endpoint's schemas
+ * accepted, so it needs no per-name types. (Asking tsc to check a cast from the union of all
+ * operations to a per-name type compared every operation with every other, seconds per check.)
+ */
+export function forTransports(operations: Operations): Readonly<Record<EndpointName, TransportOperation>> {
+  return operations as unknown as Record<EndpointName, TransportOperation>;
+}

@@ -1,7 +1,7 @@
 import { apiBase, ErrorBody, endpoints, type EndpointName } from '@natter/protocol';
 import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { fail } from '../modules/app-error.ts';
-import type { Operation, OperationInput, Operations } from '../api/operation.ts';
+import { forTransports, type Operations, type TransportOperation } from '../api/operation.ts';
 import type { Caller, Origin } from '../modules/auth/auth-context.ts';
 import { requireAdmin } from '../modules/users/user.service.ts';
 
@@ -26,11 +26,11 @@ export function originOf(request: FastifyRequest): Origin {
  * OpenAPI, access check, then the handler. Every REST route goes through here, so each reads as
  * "authenticate, validate, call the service, present the result".
  */
-export function route<N extends EndpointName>(
+export function route(
   app: FastifyInstance,
   authenticate: Authenticator,
-  name: N,
-  operation: Operation<N>,
+  name: EndpointName,
+  operation: TransportOperation,
 ): void {
   const def: import('@natter/protocol').Endpoint = endpoints[name];
   const url = apiBase + def.path.replace(/\{(\w+)\}/g, ':$1');
@@ -61,14 +61,13 @@ export function route<N extends EndpointName>(
         request.log = request.log.child({ userId: caller.userId });
         if (def.access === 'admin') requireAdmin(caller);
       }
-      const input = {
+      const result = await operation({
         body: request.body,
         query: request.query,
         params: request.params,
         caller,
         origin: originOf(request),
-      } as OperationInput<N>;
-      const result = await operation(input);
+      });
       void reply.code(def.status);
       return def.status === 204 ? reply.send() : result;
     },
@@ -77,7 +76,6 @@ export function route<N extends EndpointName>(
 
 /** Registers every operation of the endpoint table. */
 export function routeAll(app: FastifyInstance, authenticate: Authenticator, operations: Operations): void {
-  for (const name of Object.keys(endpoints) as EndpointName[]) {
-    route(app, authenticate, name, operations[name] as Operation<typeof name>);
-  }
+  const byName = forTransports(operations);
+  for (const name of Object.keys(endpoints) as EndpointName[]) route(app, authenticate, name, byName[name]);
 }

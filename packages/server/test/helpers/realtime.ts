@@ -31,7 +31,7 @@ export function reach(connection: RealtimeConnection, target: ConnectionState, t
 
 /** Everything `person` sees, fetched fresh over REST. */
 export function freshState(person: Person): Promise<ChatState> {
-  return fetchChatState(person.client.request.bind(person.client), person.userId);
+  return fetchChatState((op, ...args) => person.client.request(op, ...args), person.userId);
 }
 
 /** Opens a connection for `person` that resumes from `cursor` and feeds `state`; resolves once it is live. */

@@ -245,7 +245,9 @@ for (const engine of storageEngines) {
 
         // (a) Every acknowledged message is stored, with the id and seq it was acknowledged with.
         for (const room of rooms) {
-          const stored = new Map((await history(ada.client.request.bind(ada.client), room.id)).map((m) => [m.id, m]));
+          const stored = new Map(
+            (await history((op, ...args) => ada.client.request(op, ...args), room.id)).map((m) => [m.id, m]),
+          );
           for (const [txnId, attempt] of ledger.attempts) {
             const acked = ledger.acked(txnId);
             if (attempt.roomId !== room.id || acked === undefined) continue;
@@ -273,7 +275,7 @@ for (const engine of storageEngines) {
 
         // Then each txnId is in its room exactly once, and (c) the room's seqs run without a gap.
         for (const room of rooms) {
-          const messages = await history(cy.client.request.bind(cy.client), room.id);
+          const messages = await history((op, ...args) => cy.client.request(op, ...args), room.id);
           const counts = new Map<string, number>();
           for (const m of messages) counts.set(m.body, (counts.get(m.body) ?? 0) + 1);
           const expected = [...ledger.attempts.values()].filter((a) => a.roomId === room.id);
