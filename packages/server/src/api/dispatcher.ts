@@ -1,6 +1,6 @@
 import { endpoints, type Endpoint, type EndpointName } from '@natter/protocol';
 import type { ValidateFunction } from 'ajv';
-import { coercingAjv, guarded, strictAjv, toProblems } from '../http/validation.ts';
+import { coercingAjv, guarded, strictAjv, toProblems } from './validation.ts';
 import { fail } from '../modules/app-error.ts';
 import type { Caller, Origin } from '../modules/auth/auth-context.ts';
 import { requireAdmin } from '../modules/users/user.service.ts';

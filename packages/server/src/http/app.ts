@@ -11,7 +11,7 @@ import { installJsonBodyParser } from './json-body.ts';
 import { registerOpenApi } from './openapi.ts';
 import { opsRoutes } from './ops.routes.ts';
 import { routeAll, type Authenticator } from './route.ts';
-import { validatorCompiler } from './validation.ts';
+import { validatorCompiler } from './validator-compiler.ts';
 
 /** Everything the HTTP surface needs, built by the composition root. */
 export interface HttpDeps {

@@ -2,7 +2,7 @@ import type { ErrorBody, ErrorCode } from '@natter/protocol';
 import { errorCodes } from '@natter/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../modules/app-error.ts';
-import { toProblems } from './validation.ts';
+import { toProblems } from '../api/validation.ts';
 
 /** Fastify's own error codes for bad requests, mapped to ours. */
 const fastifyCodes: Record<string, ErrorCode> = {

@@ -2,7 +2,7 @@ import { AuthFrameBody, ClientFrame, PresenceWatchBody, SyncRequest } from '@nat
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { AppError } from '../modules/app-error.ts';
-import { toProblems } from '../http/validation.ts';
+import { toProblems } from '../api/validation.ts';
 
 // ajv-formats ships CommonJS whose default export TypeScript sees one level deep.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;

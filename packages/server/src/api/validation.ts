@@ -1,6 +1,7 @@
+// Request validation shared by every transport (REST, the WebSocket): the same ajv settings, the
+// same NUL guard and the same problem list.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FastifySchemaCompiler } from 'fastify';
 
 // ajv-formats ships CommonJS whose default export TypeScript sees one level deep.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -63,12 +64,6 @@ export function guarded(validate: ValidateFunction): ValidateFunction {
   }) as ValidateFunction;
   return check;
 }
-
-/** Fastify validator compiler: strict for bodies, coercing for query strings and parameters. */
-export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  const ajv = httpPart === 'body' ? strictAjv : coercingAjv;
-  return guarded(ajv.compile(schema as object));
-};
 
 /** One problem with a request, as the error's details list it. */
 export interface Problem {
