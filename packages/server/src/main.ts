@@ -154,6 +154,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes,
     isShuttingDown: () => shuttingDown,
+    webDir: config.webDir,
   });
   const gateway = createRealtimeGateway(app.server, {
     logger: logger.child({ module: 'realtime' }),

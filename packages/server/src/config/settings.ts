@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { baseUrl, integer, ipOrCidr, list, oneOf, origin, secret, text, url, type Parser } from './parse.ts';
 
 /** One configurable setting: where it comes from, how it is parsed, what it means. */
@@ -47,6 +48,14 @@ export const settings = {
     default: './data',
     parse: text,
     doc: 'Folder for the SQLite database, the generated signing key and the mail outbox.',
+  }),
+  webDir: setting({
+    env: 'NATTER_WEB_DIR',
+    flag: '--web-dir',
+    default: fileURLToPath(new URL('../../../web/dist', import.meta.url)),
+    defaultDoc: '`packages/web/dist`',
+    parse: text,
+    doc: 'Folder of the built web app, served at `/`. `npm start` builds it when it is missing or stale.',
   }),
   databaseUrl: setting({
     env: 'NATTER_DATABASE_URL',

@@ -12,6 +12,7 @@ import { registerOpenApi } from './openapi.ts';
 import { opsRoutes } from './ops.routes.ts';
 import { routeAll, type Authenticator } from './route.ts';
 import { validatorCompiler } from './validator-compiler.ts';
+import { serveWebApp, type PageFallback } from './web-app.ts';
 
 /** Everything the HTTP surface needs, built by the composition root. */
 export interface HttpDeps {
@@ -27,6 +28,8 @@ export interface HttpDeps {
   corsOrigins: string[];
   maxBodyBytes: number;
   isShuttingDown: () => boolean;
+  /** Folder of the built web app served at `/`. */
+  webDir: string;
 }
 
 /** Builds the Fastify app with every route; the caller decides when to listen. */
@@ -50,7 +53,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     },
   });
   app.setValidatorCompiler(validatorCompiler);
-  installErrorPresenter(app);
+  let pages: PageFallback | null = null;
+  installErrorPresenter(app, () => pages);
   installJsonBodyParser(app);
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
@@ -88,5 +92,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
 
   opsRoutes(app, { storage: deps.storage, ...deps.metrics, isShuttingDown: deps.isShuttingDown });
   routeAll(app, deps.authenticate, deps.operations);
+  pages = await serveWebApp(app, deps.webDir, (message) => {
+    deps.logger.warn(message);
+  });
   return app;
 }

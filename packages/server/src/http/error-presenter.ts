@@ -2,6 +2,7 @@ import type { ErrorBody, ErrorCode } from '@natter/protocol';
 import { errorCodes } from '@natter/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../modules/app-error.ts';
+import type { PageFallback } from './web-app.ts';
 import { toProblems } from '../api/validation.ts';
 
 /** Fastify's own error codes for bad requests, mapped to ours. */
@@ -88,7 +89,7 @@ function routePattern(url: string): RegExp {
  * Installs the error presenter and the answers for unrouted requests: 405 with `Allow` when the
  * path exists with other methods, 404 otherwise. Must run before any route is added.
  */
-export function installErrorPresenter(app: FastifyInstance): void {
+export function installErrorPresenter(app: FastifyInstance, pages: () => PageFallback | null = () => null): void {
   app.setErrorHandler((error, request, reply) => present(error as FastifyError, request, reply));
 
   // OPTIONS is left out: CORS answers it on every path, which would make every path "exist".
@@ -99,6 +100,8 @@ export function installErrorPresenter(app: FastifyInstance): void {
     }
   });
   const unrouted = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const page = pages()?.(request, reply);
+    if (page) return page;
     const path = request.url.split('?', 1)[0] ?? '';
     const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))];
     if (allowed.length === 0) return sendError(reply, request, 'not_found', 'No such endpoint.');
