@@ -4,7 +4,10 @@ import './require-node.js';
 import { spawnSync } from 'node:child_process';
 
 const patterns = process.argv.slice(2);
-const files = patterns.length > 0 ? patterns : ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/**/*.test.ts'];
+const files =
+  patterns.length > 0
+    ? patterns
+    : ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/**/*.test.ts'];
 
 for (const [name, what] of [['NATTER_TEST_POSTGRES_URL', 'PostgreSQL']]) {
   if (!process.env[name]) process.stdout.write(`note: ${name} is not set, so the ${what} suites are skipped\n`);
