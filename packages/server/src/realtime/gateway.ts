@@ -144,7 +144,7 @@ export function createRealtimeGateway(
     ws.on('message', (data) => {
       handleMessage(ctx, connection, data);
     });
-    if (!originAllowed(request.headers.origin, deps.allowedOrigins)) {
+    if (!originAllowed(request.headers.origin, deps.allowedOrigins, request.headers.host)) {
       connection.close(closeCodes.originNotAllowed, 'origin not allowed');
       return;
     }

@@ -40,11 +40,21 @@ export function selectProtocol(protocols: ReadonlySet<string>): string | false {
   return fallback;
 }
 
-/** True when a browser page at `origin` may connect; no Origin header means no browser. */
-export function originAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
+/**
+ * True when a browser page at `origin` may connect: a listed origin, or a page served by this
+ * server itself (the origin's host is the host the socket was opened on, as with the web app
+ * reached at an address other than the public URL). No Origin header means no browser.
+ */
+export function originAllowed(origin: string | undefined, allowed: readonly string[], host?: string): boolean {
   if (origin === undefined) return true;
   const wanted = origin.toLowerCase();
-  return allowed.some((o) => o.toLowerCase() === wanted);
+  if (allowed.some((o) => o.toLowerCase() === wanted)) return true;
+  if (host === undefined) return false;
+  try {
+    return new URL(wanted).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 /** Authentication failures that need more than a new token, by error code. */

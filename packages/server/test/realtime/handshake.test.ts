@@ -113,6 +113,15 @@ describe('realtime handshake and authentication', () => {
     await allowed.close();
   });
 
+  it('accepts a page served by the server itself, at whatever address it was reached', async () => {
+    const token = t.auth.issue('ada');
+    const own = await TestClient.connect(t.url, token, { origin: new URL(t.url).origin });
+    await own.settle();
+    await own.close();
+    const lookalike = await TestClient.open(t.url, { token, origin: `http://${new URL(t.url).hostname}.evil.example` });
+    assert.equal((await lookalike.closed).code, closeCodes.originNotAllowed);
+  });
+
   it('refuses a client that offers no encoding it speaks', async () => {
     const other = await TestClient.open(t.url, { protocols: ['natter.v9.xml'] });
     assert.equal(other.ws.protocol, 'natter.v9.xml');
