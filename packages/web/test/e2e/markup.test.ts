@@ -27,7 +27,7 @@ async function liveMarkup(page: Page): Promise<string[]> {
     const found: string[] = [];
     if ((window as unknown as { __xss?: unknown }).__xss !== undefined) found.push('window.__xss is set');
     for (const script of document.querySelectorAll('script')) {
-      if (!script.src) found.push(`inline script: ${script.textContent ?? ''}`);
+      if (!script.src) found.push(`inline script: ${script.text}`);
     }
     for (const selector of ['img[src="x"]', 'iframe', 'svg[onload]', 'b[onmouseover]', 'body style']) {
       if (document.querySelector(selector)) found.push(`element ${selector}`);
