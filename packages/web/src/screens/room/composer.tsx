@@ -82,6 +82,11 @@ export function Composer(props: {
     [],
   );
 
+  // Opening a room puts the cursor in its composer (not on touch screens, where it would pop the keyboard up).
+  useEffect(() => {
+    if (window.matchMedia('(pointer: fine)').matches) textareaRef.current?.focus({ preventScroll: true });
+  }, [textareaRef]);
+
   // Grows with its content up to a cap (CSS field-sizing where supported, else measured here).
   useLayoutEffect(() => {
     const box = textareaRef.current;

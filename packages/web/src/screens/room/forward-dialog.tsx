@@ -25,6 +25,7 @@ export function ForwardDialog(props: {
         type="search"
         aria-label="Filter rooms"
         placeholder="Filter rooms"
+        autoFocus
         value={filter}
         onChange={(event) => {
           setFilter(event.target.value);

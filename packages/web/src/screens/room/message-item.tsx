@@ -4,7 +4,7 @@ import { describeError } from '../../app/chat-store.ts';
 import { useStore } from '../../app/store-context.tsx';
 import { timeOf } from '../../ui/format.ts';
 import { RichText } from '../../ui/rich-text.tsx';
-import { RoomAvatar } from '../../ui/room-avatar.tsx';
+import { Avatar } from '../../ui/side-kit.tsx';
 import { RoomIcon } from '../../ui/room-icons.tsx';
 import type { RoomActions } from './room-actions.ts';
 
@@ -51,7 +51,7 @@ export function MessageItem(props: MessageItemProps): ReactNode {
             {timeOf(message.createdAt)}
           </time>
         ) : (
-          <RoomAvatar id={message.senderId ?? 'deleted'} name={senderName} />
+          <Avatar id={message.senderId ?? 'deleted'} name={senderName} />
         )}
       </div>
       <div className="message-main">
@@ -294,7 +294,7 @@ export function PendingItem(props: {
   if (props.compact) classes.push('compact');
   return (
     <article className={classes.join(' ')} data-txn-id={send.txnId} data-state={failed ? 'failed' : 'pending'}>
-      <div className="message-gutter">{!props.compact && <RoomAvatar id={store.me.id} name={name} />}</div>
+      <div className="message-gutter">{!props.compact && <Avatar id={store.me.id} name={name} />}</div>
       <div className="message-main">
         <div className={props.compact ? 'message-head visually-hidden' : 'message-head'}>
           <span className="message-sender">{name}</span>

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { RoomSnapshot } from '@natter/client';
 import { Link } from '../../app/router.tsx';
 import { useStore } from '../../app/store-context.tsx';
-import { RoomAvatar } from '../../ui/room-avatar.tsx';
+import { Avatar } from '../../ui/side-kit.tsx';
 import { RoomIcon } from '../../ui/room-icons.tsx';
 
 /** The room's title bar: who or what it is, and the way to its settings (and, on a phone, back). */
@@ -45,11 +45,9 @@ export function RoomHeader(props: { snapshot: RoomSnapshot; title: string; peerI
         <RoomIcon name="back" />
       </Link>
       {room?.kind === 'direct' && peerId !== null ? (
-        <RoomAvatar id={peerId} name={title} />
+        <Avatar id={peerId} name={title} online={store.state.online(peerId) === true} />
       ) : (
-        <span className="room-glyph" aria-hidden="true">
-          {room?.kind === 'channel' ? '📣' : '#'}
-        </span>
+        <Avatar id={snapshot.id} name={title} square />
       )}
       <div className="room-titles">
         <h1>{title}</h1>

@@ -73,7 +73,9 @@ export function RoomView(props: { roomId: string; messageId: string | null }): R
 
   const me = store.me.id;
   const peerId = room.kind === 'direct' ? (snapshot.members.find((m) => m.userId !== me)?.userId ?? null) : null;
-  const title = room.kind === 'direct' ? store.nameOf(peerId) : room.name;
+  // Until the members are known, the other person of a direct room is not "Deleted account".
+  const title =
+    room.kind !== 'direct' ? room.name : peerId === null && snapshot.members.length < 2 ? '…' : store.nameOf(peerId);
   const mutedUntil = membership.mutedUntil !== null && Date.parse(membership.mutedUntil) > Date.now();
   const readOnly = room.kind === 'channel' && membership.role === 'member';
   const canPost = !readOnly && !mutedUntil;
