@@ -274,3 +274,20 @@ export function presenceText(online: boolean | undefined): string {
   if (online === undefined) return '';
   return online ? 'Online' : 'Offline';
 }
+
+/** On a phone the room list is its own page: a way back to it from the other pages. */
+export function PhoneHome(): ReactNode {
+  return (
+    <a
+      href="/"
+      className="side-phone-back"
+      onClick={(e) => {
+        if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        navigate('/');
+      }}
+    >
+      ← Conversations
+    </a>
+  );
+}

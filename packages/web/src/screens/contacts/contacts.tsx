@@ -11,6 +11,7 @@ import {
   presenceText,
   refreshPeople,
   useAction,
+  PhoneHome,
 } from '../../ui/side-kit.tsx';
 import './contacts.css';
 
@@ -186,6 +187,7 @@ export function Contacts(): ReactNode {
   const onlineCount = snapshot.contacts.filter((c) => store.state.online(c.userId)).length;
   return (
     <div className="page-content contacts">
+      <PhoneHome />
       <h1>Contacts</h1>
       <section className="side-card">
         <h2 id="contacts-find">Find people</h2>
@@ -243,7 +245,7 @@ export function Contacts(): ReactNode {
 
       <section className="side-card">
         <h2 id="contacts-list">
-          Your contacts
+          Your list
           {snapshot.contacts.length > 0 && (
             <span className="side-tag">
               {onlineCount} of {snapshot.contacts.length} online

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState, type ReactNode, type SyntheticEvent }
 import type { ChatStore } from '../../app/chat-store.ts';
 import { useStore } from '../../app/store-context.tsx';
 import { shortAgo } from '../../ui/format.ts';
-import { Avatar, ErrorLine, useAction } from '../../ui/side-kit.tsx';
+import { Avatar, ErrorLine, useAction, PhoneHome } from '../../ui/side-kit.tsx';
 import './profile.css';
 
 function when(iso: string): string {
@@ -298,6 +298,7 @@ export function Profile(): ReactNode {
   const name = store.me.displayName || store.me.username;
   return (
     <div className="page-content profile">
+      <PhoneHome />
       <h1>Profile</h1>
       <div className="profile-head">
         <Avatar name={name} id={store.me.id} size="large" />

@@ -3,7 +3,7 @@ import { useEffect, useState, type ReactNode, type SyntheticEvent } from 'react'
 import type { ChatStore } from '../../app/chat-store.ts';
 import { navigate } from '../../app/router.tsx';
 import { useStore } from '../../app/store-context.tsx';
-import { Avatar, ErrorLine, friendlyError, useAction } from '../../ui/side-kit.tsx';
+import { Avatar, ErrorLine, friendlyError, useAction, PhoneHome } from '../../ui/side-kit.tsx';
 import './rooms.css';
 
 /** Puts a joined room in the state and goes to it. */
@@ -175,6 +175,7 @@ export function JoinRoom(): ReactNode {
 
   return (
     <div className="page-content rooms-page">
+      <PhoneHome />
       <h1>Join a room</h1>
       <form className="side-card" onSubmit={join} noValidate>
         <h2 id="by-code-heading">With a join code</h2>

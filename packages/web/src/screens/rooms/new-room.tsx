@@ -2,7 +2,16 @@ import { limits, type MyRoom, type PublicUser } from '@natter/client';
 import { useEffect, useRef, useState, type ReactNode, type SyntheticEvent } from 'react';
 import { navigate, queryParam, useLocation } from '../../app/router.tsx';
 import { useStore } from '../../app/store-context.tsx';
-import { Avatar, CopyButton, ErrorLine, openDirect, PeopleSearch, PersonName, useAction } from '../../ui/side-kit.tsx';
+import {
+  Avatar,
+  CopyButton,
+  ErrorLine,
+  openDirect,
+  PeopleSearch,
+  PersonName,
+  useAction,
+  PhoneHome,
+} from '../../ui/side-kit.tsx';
 import './rooms.css';
 
 type Kind = 'direct' | 'group' | 'channel';
@@ -27,6 +36,7 @@ function Created(props: { created: MyRoom }): ReactNode {
   }, []);
   return (
     <div className="page-content rooms-page">
+      <PhoneHome />
       <h1>New conversation</h1>
       <section className="side-card">
         <h2 id="created-heading">“{room.name}” is ready</h2>
@@ -112,6 +122,7 @@ export function NewRoom(): ReactNode {
 
   return (
     <div className="page-content rooms-page">
+      <PhoneHome />
       <h1>New conversation</h1>
       <form onSubmit={create} className="side-card" noValidate>
         <fieldset className="kind-picker">

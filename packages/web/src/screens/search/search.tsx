@@ -4,7 +4,7 @@ import type { ChatStore } from '../../app/chat-store.ts';
 import { Link, navigate, queryParam, useLocation } from '../../app/router.tsx';
 import { useStore } from '../../app/store-context.tsx';
 import { dayOf, timeOf } from '../../ui/format.ts';
-import { Avatar, ErrorLine, friendlyError } from '../../ui/side-kit.tsx';
+import { Avatar, ErrorLine, friendlyError, PhoneHome } from '../../ui/side-kit.tsx';
 import './search.css';
 
 const firstPage = 20;
@@ -129,6 +129,7 @@ export function Search(): ReactNode {
 
   return (
     <div className="page-content search">
+      <PhoneHome />
       <h1>Search messages</h1>
       <form role="search" className="search-form" onSubmit={submit}>
         <input
