@@ -134,6 +134,47 @@ describe('a direct message between two people', { skip: browserSkip }, () => {
     await tab.close();
   });
 
+  step('Alice sees Bob typing, live', async () => {
+    await bob.composer.pressSequentially('Let me check');
+    await visible(alice.page.locator('.typing[role="status"]', { hasText: 'Bob Chen is typing' }));
+    await bob.composer.fill('');
+  });
+
+  step('away from the room, Alice gets an unread badge; opening the room clears it', async () => {
+    await alice.go('Contacts', 'Contacts');
+    await bob.send('One more thing: the demo moved to 4 pm.');
+    await visible(alice.roomLink('Bob Chen').getByLabel('1 unread'));
+    await alice.openRoom('Bob Chen');
+    await visible(alice.message('One more thing: the demo moved to 4 pm.'));
+    await alice
+      .roomLink('Bob Chen')
+      .getByLabel(/unread/)
+      .waitFor({ state: 'detached' });
+  });
+
+  step('Bob deletes a message after confirming; it disappears for Alice, live', async () => {
+    await bob.act('One more thing: the demo moved to 4 pm.', 'Delete');
+    await bob.page.getByRole('button', { name: 'Delete message', exact: true }).click();
+    await bob.message('One more thing: the demo moved to 4 pm.').waitFor({ state: 'detached' });
+    await alice.message('One more thing: the demo moved to 4 pm.').waitFor({ state: 'detached' });
+  });
+
+  step('a search result jumps to the message in its room', async () => {
+    await alice.go('Search messages', 'Search messages');
+    const box = alice.page.getByRole('searchbox', { name: 'Search messages' });
+    await box.fill('typos');
+    await box.press('Enter');
+    const result = alice.page.getByRole('link').filter({ hasText: 'Two typos in the API section' });
+    await visible(result);
+    await result.first().click();
+    await alice.page.waitForURL(/\/r\/[^/]+\/m\/[^/]+$/);
+    const messageId = new URL(alice.page.url()).pathname.split('/').at(-1) ?? '';
+    await visible(alice.page.getByRole('heading', { level: 1, name: 'Bob Chen' }));
+    const target = alice.log.locator(`article[data-message-id="${messageId}"]`);
+    await visible(target);
+    assert.match(await target.innerText(), /Two typos in the API section/);
+  });
+
   step('nothing broke the Content-Security-Policy and no script failed', async () => {
     for (const person of [alice, bob]) {
       assert.deepEqual(await person.cspViolations(), [], person.id.username);

@@ -125,6 +125,17 @@ describe('a group of three and a password room', { skip: browserSkip }, () => {
     assert.equal(await bob.roomLink('Launch plans').count(), 0);
   });
 
+  step("Alice forwards Carol's message to the group; Bob reads it there", async () => {
+    await alice.act('Thanks for the invite! Happy to help with the launch.', 'Forward');
+    const dialog = alice.page.getByRole('dialog', { name: 'Forward to' });
+    await visible(dialog);
+    await dialog.getByRole('button', { name: /^Design review/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await bob.openRoom('Design review');
+    await visible(bob.message('Thanks for the invite! Happy to help with the launch.'));
+    await alice.openRoom('Launch plans');
+  });
+
   step('the join code stays visible in the room settings for the owner', async () => {
     await alice.page.getByRole('link', { name: 'Room settings' }).click();
     await visible(alice.page.getByRole('heading', { level: 1, name: 'Room settings' }));

@@ -1,12 +1,13 @@
 // The main screens with realistic content, at desktop and phone width, light and dark. Always
 // brought up at every size (so a layout that breaks at 375 px fails here); saved as
 // docs/screenshots/<screen>-<desktop|phone>-<light|dark>.png only with NATTER_SCREENSHOTS=1.
+import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { makeContacts, registerViaApi, sendViaApi, type ApiUser } from '../helpers/api.ts';
 import { browserSkip, eventually, identity, launchBrowser, Person, storySteps, visible } from '../helpers/browser.ts';
 import { startNatter, type Natter } from '../helpers/natter.ts';
-import { capture } from '../helpers/screenshots.ts';
+import { capture, sizes } from '../helpers/screenshots.ts';
 
 describe('the main screens at desktop and phone width, light and dark', { skip: browserSkip }, () => {
   let natter: Natter;
@@ -147,5 +148,20 @@ describe('the main screens at desktop and phone width, light and dark', { skip: 
       await visible(alice.page.getByRole('heading', { level: 1, name: 'Room settings' }));
       await eventually(async () => (await alice.page.getByText('Dan Okafor').count()) > 0, 'the member list');
     });
+  });
+
+  step('on a phone the room list and a room take turns', async () => {
+    const page = alice.page;
+    await page.setViewportSize(sizes.phone);
+    await page.goto(`${natter.url}/`);
+    await visible(alice.roomLink('Bob Chen'));
+    await alice.roomLink('Bob Chen').click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Bob Chen' }));
+    await visible(alice.composer);
+    assert.equal(await alice.rooms.isVisible(), false, 'the room list is hidden behind the room');
+    // Nothing sticks out sideways at 375 px.
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+    await page.getByRole('link', { name: 'Back to rooms' }).click();
+    await visible(alice.roomLink('Bob Chen'));
   });
 });
