@@ -69,12 +69,17 @@ export function MessageList(props: {
   const loading = useRef(false);
   const lastMarked = useRef(0);
 
+  // Everything below reads the latest render through this ref (listeners are attached once).
+  const latest = useRef({ all, hole, more, roomId, loadingOlder, fillingHole });
+  latest.current = { all, hole, more, roomId, loadingOlder, fillingHole };
+
   /** Notes where the view is: at the bottom, or which row is at the top and where. */
   const capture = useCallback(() => {
     const scroller = scrollerRef.current;
     if (!scroller) return;
     const distance = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
-    atBottom.current = distance <= bottomSlack;
+    // Below an island of history there is more to load: nothing sticks to the bottom there.
+    atBottom.current = distance <= bottomSlack && latest.current.hole === null;
     lastScrollTop.current = scroller.scrollTop;
     anchor.current = null;
     const top = scroller.getBoundingClientRect().top;
@@ -109,10 +114,6 @@ export function MessageList(props: {
     capture();
     if (stayAtBottom) atBottom.current = true;
   }, [capture]);
-
-  // Everything below reads the latest render through this ref (listeners are attached once).
-  const latest = useRef({ all, hole, more, roomId, loadingOlder, fillingHole });
-  latest.current = { all, hole, more, roomId, loadingOlder, fillingHole };
 
   const markReadIfSeen = useCallback(() => {
     const { all: messages, hole: gap } = latest.current;
@@ -309,6 +310,17 @@ export function MessageList(props: {
       cancelled = true;
     };
   }, [store, roomId, props.messageId, props.jumpNonce]);
+
+  // Back at the room's plain address (the sidebar, "Jump to latest"): the latest messages again.
+  const shownMessageId = useRef(props.messageId);
+  useEffect(() => {
+    const before = shownMessageId.current;
+    shownMessageId.current = props.messageId;
+    if (before === null || props.messageId !== null) return;
+    setHole(null);
+    atBottom.current = true;
+    store.changed();
+  }, [store, props.messageId]);
 
   useEffect(() => {
     if (highlight === null) return;
