@@ -1,18 +1,12 @@
 import type { ReactNode } from 'react';
 import type { ChatStore } from '../../app/chat-store.ts';
 
+export { mentionAt } from './room-text.ts';
+
 export interface MentionOption {
   readonly userId: string;
   readonly username: string;
   readonly displayName: string;
-}
-
-/** The `@prefix` being typed just before the caret, with where it starts; null when none. */
-export function mentionAt(text: string, caret: number): { start: number; query: string } | null {
-  const found = /(^|[\s([{])@([a-z0-9._-]*)$/i.exec(text.slice(0, caret));
-  if (!found) return null;
-  const query = found[2] ?? '';
-  return { start: caret - query.length - 1, query };
 }
 
 /** Members of the room (not the user) whose username or display name starts with the query. */
