@@ -1,4 +1,4 @@
-import { isNatterApiError, type PublicUser } from '@natter/client';
+import { isNatterApiError, type ChatSnapshot, type PublicUser } from '@natter/client';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { describeError, type ChatStore } from '../app/chat-store.ts';
 import { navigate } from '../app/router.tsx';
@@ -290,4 +290,34 @@ export function PhoneHome(): ReactNode {
       ← Conversations
     </a>
   );
+}
+
+/** The people lists (contacts, requests, follows, blocks) and quick lookups, computed once per store version. */
+export interface Relations {
+  readonly snapshot: ChatSnapshot;
+  readonly contacts: ReadonlySet<string>;
+  readonly incoming: ReadonlySet<string>;
+  readonly outgoing: ReadonlySet<string>;
+  readonly following: ReadonlySet<string>;
+  readonly blocked: ReadonlySet<string>;
+}
+
+const relationsCache = new WeakMap<ChatStore, { version: number; relations: Relations }>();
+
+export function relationsOf(store: ChatStore): Relations {
+  const version = store.getVersion();
+  const cached = relationsCache.get(store);
+  if (cached?.version === version) return cached.relations;
+  const snapshot = store.state.snapshot();
+  const ids = (list: readonly { userId: string }[]) => new Set(list.map((r) => r.userId));
+  const relations: Relations = {
+    snapshot,
+    contacts: ids(snapshot.contacts),
+    incoming: ids(snapshot.incoming),
+    outgoing: ids(snapshot.outgoing),
+    following: ids(snapshot.following),
+    blocked: ids(snapshot.blocked),
+  };
+  relationsCache.set(store, { version, relations });
+  return relations;
 }

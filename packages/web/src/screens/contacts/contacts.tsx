@@ -10,31 +10,11 @@ import {
   PersonName,
   presenceText,
   refreshPeople,
+  relationsOf,
   useAction,
   PhoneHome,
 } from '../../ui/side-kit.tsx';
 import './contacts.css';
-
-/** Where the signed-in user stands with one person. */
-interface Standing {
-  contact: boolean;
-  incoming: boolean;
-  outgoing: boolean;
-  following: boolean;
-  blocked: boolean;
-}
-
-function standingOf(store: ChatStore, userId: string): Standing {
-  const s = store.state.snapshot();
-  const has = (list: readonly { userId: string }[]) => list.some((r) => r.userId === userId);
-  return {
-    contact: has(s.contacts),
-    incoming: has(s.incoming),
-    outgoing: has(s.outgoing),
-    following: has(s.following),
-    blocked: has(s.blocked),
-  };
-}
 
 type PeopleOp =
   | 'requestContact'
@@ -62,7 +42,14 @@ function PersonActions(props: {
 }): ReactNode {
   const { store, user, variant, nameId } = props;
   const action = useAction();
-  const standing = standingOf(store, user.id);
+  const relations = relationsOf(store);
+  const standing = {
+    contact: relations.contacts.has(user.id),
+    incoming: relations.incoming.has(user.id),
+    outgoing: relations.outgoing.has(user.id),
+    following: relations.following.has(user.id),
+    blocked: relations.blocked.has(user.id),
+  };
   const button = (label: string, run: () => Promise<unknown>, className?: string) => (
     <button
       type="button"
@@ -180,7 +167,7 @@ function PersonRow(props: {
 /** Contacts: find people, answer requests, message contacts, manage blocks. */
 export function Contacts(): ReactNode {
   const store = useStore();
-  const snapshot = store.state.snapshot();
+  const { snapshot } = relationsOf(store);
   const byName = <T extends { userId: string }>(list: readonly T[]) =>
     [...list].sort((a, b) => store.nameOf(a.userId).localeCompare(store.nameOf(b.userId)));
   const requests = snapshot.incoming.length + snapshot.outgoing.length;

@@ -1,5 +1,5 @@
 import { limits, type MemberSnapshot, type MyRoom, type PublicUser, type Room } from '@natter/client';
-import { useCallback, useEffect, useRef, useState, type ReactNode, type SyntheticEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode, type SyntheticEvent } from 'react';
 import type { ChatStore } from '../../app/chat-store.ts';
 import { Link, navigate } from '../../app/router.tsx';
 import { useStore } from '../../app/store-context.tsx';
@@ -33,6 +33,7 @@ function Confirm(props: {
   onCancel: () => void;
 }): ReactNode {
   const cancel = useRef<HTMLButtonElement>(null);
+  const textId = useId();
   useEffect(() => {
     cancel.current?.focus();
   }, []);
@@ -41,7 +42,7 @@ function Confirm(props: {
       className="side-confirm"
       role="alertdialog"
       aria-label={props.label}
-      aria-describedby="confirm-text"
+      aria-describedby={textId}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
           e.stopPropagation();
@@ -49,7 +50,7 @@ function Confirm(props: {
         }
       }}
     >
-      <p id="confirm-text">{props.text}</p>
+      <p id={textId}>{props.text}</p>
       <div className="settings-actions">
         <button type="button" className="danger-solid" disabled={props.busy} onClick={props.onConfirm}>
           {props.confirm}

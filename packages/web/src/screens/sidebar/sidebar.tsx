@@ -4,7 +4,7 @@ import type { ChatStore, RoomListing } from '../../app/chat-store.ts';
 import { match, navigate, useLocation } from '../../app/router.tsx';
 import { useStore } from '../../app/store-context.tsx';
 import { shortAgo } from '../../ui/format.ts';
-import { Avatar } from '../../ui/side-kit.tsx';
+import { Avatar, relationsOf } from '../../ui/side-kit.tsx';
 import './sidebar.css';
 
 /** The room the location shows, if any (a room, a message in it, or its settings). */
@@ -115,7 +115,7 @@ export function Sidebar(): ReactNode {
   const rooms = store.rooms();
   const needle = filter.trim().toLowerCase();
   const shown = needle === '' ? rooms : rooms.filter((l) => l.title.toLowerCase().includes(needle));
-  const requests = store.state.snapshot().incoming.length;
+  const requests = relationsOf(store).incoming.size;
   const myName = store.me.displayName || store.me.username;
   return (
     <aside className="sidebar">
