@@ -112,6 +112,8 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     overrides.storage ??
     (await openStorage(config.databaseUrl, {
       poolSize: config.databasePoolSize,
+      // SQLite: the fsync of every commit happens off the event loop (docs/performance.md).
+      commitThread: true,
       // A pooled connection that dies while idle is replaced by the pool; it must not crash us.
       onIdleError: (error) => {
         logger.warn({ err: error }, 'idle database connection failed');

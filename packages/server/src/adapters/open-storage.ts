@@ -3,8 +3,14 @@ import type { Storage } from '../ports/storage.ts';
 import { openPostgresStorage } from './postgres/postgres-storage.ts';
 import { openSqliteStorage } from './sqlite/sqlite-storage.ts';
 
-/** Options for PostgreSQL; SQLite ignores them. */
+/** Options for PostgreSQL, and one for SQLite. */
 export interface OpenStorageOptions {
+  /**
+   * SQLite file: commit the event log on a writer thread, so an fsync never blocks the event loop
+   * (see SqliteThreadedLog). The server turns it on; tools and tests that drive storage directly
+   * keep every call on the calling thread.
+   */
+  commitThread?: boolean;
   /** PostgreSQL schema for Natter's tables, created if missing. */
   schema?: string;
   /** Most PostgreSQL connections to open. */
@@ -23,7 +29,12 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     return await openPostgresStorage({ ...options, url });
   }
-  if (url.startsWith('sqlite:')) return await openSqliteStorage({ path: sqlitePath(url.slice('sqlite:'.length)) });
+  if (url.startsWith('sqlite:')) {
+    return await openSqliteStorage({
+      path: sqlitePath(url.slice('sqlite:'.length)),
+      commitThread: options.commitThread ?? false,
+    });
+  }
   throw new Error(`unsupported database URL "${redact(url)}": use ${accepted}`);
 }
 

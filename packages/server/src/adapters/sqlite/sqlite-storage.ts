@@ -9,28 +9,24 @@ import { SqlitePeopleReader } from './sqlite-people-reader.ts';
 import { SqliteResetTokenStore } from './sqlite-reset-token-store.ts';
 import { SqliteRoomReader } from './sqlite-room-reader.ts';
 import { SqliteSessionStore } from './sqlite-session-store.ts';
-import { settle } from './sqlite-support.ts';
+import { configureConnection, settle } from './sqlite-support.ts';
+import { SqliteThreadedLog } from './sqlite-threaded-log.ts';
 import { SqliteUserStore } from './sqlite-user-store.ts';
-
-/** How long a write waits for another process holding the file's write lock before failing. */
-const busyTimeoutMs = 5000;
 
 /**
  * Opens (creating if needed) the SQLite database at `path`, or an in-memory one for `:memory:`,
- * and migrates it to the current schema. One connection serves every store.
+ * and migrates it to the current schema. One connection serves every store, except that with
+ * `commitThread` the event log commits on a second one, on a writer thread.
  */
-export async function openSqliteStorage(options: { path: string }): Promise<Storage> {
+export async function openSqliteStorage(options: { path: string; commitThread?: boolean }): Promise<Storage> {
   if (options.path !== ':memory:') await mkdir(dirname(options.path), { recursive: true });
   const db = new DatabaseSync(options.path);
   try {
-    // WAL lets readers run beside the writer; FULL syncs the WAL on every commit, so an
-    // acknowledged write survives a power cut (group commit keeps that affordable).
-    db.exec('PRAGMA journal_mode = WAL');
-    db.exec('PRAGMA synchronous = FULL');
-    db.exec('PRAGMA foreign_keys = ON');
-    db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+    configureConnection(db);
     migrateSqlite(db);
-    return new SqliteStorage(db);
+    // An in-memory database cannot be shared with a second connection, so it always commits here.
+    const threaded = options.commitThread === true && options.path !== ':memory:';
+    return new SqliteStorage(db, threaded ? options.path : undefined);
   } catch (error) {
     db.close();
     throw error;
@@ -44,20 +40,21 @@ class SqliteStorage implements Storage {
   readonly sessions: SqliteSessionStore;
   readonly resetTokens: SqliteResetTokenStore;
   readonly attempts: SqliteAttemptStore;
-  readonly log: SqliteEventLog;
+  readonly log: SqliteEventLog | SqliteThreadedLog;
   readonly rooms: SqliteRoomReader;
   readonly people: SqlitePeopleReader;
   readonly #db: DatabaseSync;
   readonly #ping: StatementSync;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, path: string | undefined) {
     this.#db = db;
     this.#ping = db.prepare('SELECT 1');
     this.users = new SqliteUserStore(db);
     this.sessions = new SqliteSessionStore(db);
     this.resetTokens = new SqliteResetTokenStore(db);
     this.attempts = new SqliteAttemptStore(db);
-    this.log = new SqliteEventLog(db);
+    const log = new SqliteEventLog(db);
+    this.log = path === undefined ? log : new SqliteThreadedLog(log, path);
     this.rooms = new SqliteRoomReader(db);
     this.people = new SqlitePeopleReader(db);
   }
@@ -68,9 +65,11 @@ class SqliteStorage implements Storage {
     });
   }
 
-  close(): Promise<void> {
-    // Every call ran to completion synchronously, so nothing is pending; closing twice is harmless.
-    return settle(() => {
+  async close(): Promise<void> {
+    // Commits in flight on the writer thread finish first; every other call ran to completion
+    // synchronously, so nothing else is pending. Closing twice is harmless.
+    if (this.log instanceof SqliteThreadedLog) await this.log.close();
+    await settle(() => {
       if (this.#db.isOpen) this.#db.close();
     });
   }

@@ -1,6 +1,21 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { UniqueViolation } from '../../ports/storage.ts';
 
+/** How long a write waits for another connection holding the file's write lock before failing. */
+const busyTimeoutMs = 5000;
+
+/**
+ * Settings every connection to a Natter database needs. WAL lets readers run beside the writer;
+ * FULL syncs the WAL on every commit, so an acknowledged write survives a power cut (group commit
+ * keeps that affordable).
+ */
+export function configureConnection(db: DatabaseSync): void {
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = FULL');
+  db.exec('PRAGMA foreign_keys = ON');
+  db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+}
+
 /**
  * Runs `fn` between BEGIN IMMEDIATE and COMMIT, rolling back when it throws. `fn` must be
  * synchronous: node:sqlite blocks, so a block with no `await` inside cannot interleave with any
