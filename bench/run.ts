@@ -1,5 +1,6 @@
 // `npm run bench` (the full scenarios of issue 5) and `npm run bench -- --quick` (all of them,
-// small). Options: --systems=natter,socketio,ws  --only=s2,chat  --profile (Natter with --cpu-prof).
+// small). Options: --systems=natter,socketio,ws  --only=floor,s2,chat  --profile=<dir> (servers run
+// with --cpu-prof).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -20,10 +21,15 @@ const { values } = parseArgs({
     systems: { type: 'string', default: systemNames.join(',') },
     only: { type: 'string', default: 'floor,s2,chat' },
     out: { type: 'string', default: join(import.meta.dirname, 'results') },
+    profile: { type: 'string' },
   },
 });
 
-const scale = scales[values.quick ? 'quick' : 'full'];
+const scale = {
+  ...scales[values.quick ? 'quick' : 'full'],
+  // --profile=<dir>: every server process writes a V8 CPU profile there when it stops.
+  ...(values.profile === undefined ? {} : { serverNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] }),
+};
 const systems = values.systems
   .split(',')
   .filter((s): s is SystemName => (systemNames as readonly string[]).includes(s));

@@ -143,6 +143,9 @@ async function reconnect(ids: readonly number[], spreadMs: number, timeoutMs: nu
       }, Math.random() * spreadMs);
     }
   });
+  // One that never came back within the time has no resume to check: it is reported as not back,
+  // and its missing messages are not counted as lost by the server.
+  for (const client of waiting) client.excluded = true;
   return list.length - waiting.size;
 }
 

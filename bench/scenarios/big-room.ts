@@ -30,20 +30,24 @@ export const latencyBarMs = 50;
 
 /**
  * S2, one room of `members`: the publish rate goes up by `factor` each step until p99 passes
- * 50 ms, delivery falls short, or the steps run out. Throughput is what arrived per second of
+ * 50 ms, delivery falls short (twice running at the same rate), or the steps run out. Throughput is what arrived per second of
  * publishing, stragglers included; latency comes from the full clients.
  */
 export async function runBigRoom(system: SystemName, scale: Scale): Promise<BigRoomResult> {
   const { members, startRate, factor, maxSteps, windowMs } = scale.bigRoom;
   const every = Math.max(1, Math.round(members / 20));
   const topology = roomsOf({ connections: members, size: members, publishEvery: every, fullEvery: every });
-  const session = await Session.start(system, topology, { loadProcesses: 1 });
+  const session = await Session.start(system, topology, {
+    loadProcesses: 1,
+    serverNodeArgs: scale.serverNodeArgs ?? [],
+  });
   try {
     const opened = await session.open(scale.chat.concurrency);
     if (opened.ready < members) throw new Error(`S2 ${system}: only ${opened.ready} of ${members} connected`);
     await session.warmUp(startRate, 1500, scale.bodyBytes);
     const steps: BigRoomStep[] = [];
     let rate = startRate;
+    let retried = false;
     for (let i = 0; i < maxSteps; i++) {
       await session.reset();
       await session.publish(rate, windowMs, scale.bodyBytes);
@@ -64,7 +68,13 @@ export async function runBigRoom(system: SystemName, scale: Scale): Promise<BigR
         `  S2 ${system} ${step.rate} msg/s: ${step.deliveriesPerSec} deliveries/s, p99 ${step.endToEnd.p99} ms, ` +
           `delivered ${(step.delivered * 100).toFixed(2)}%, server ${step.serverCpuPercent}% load ${step.loadCpuPercent}% CPU`,
       );
-      if (step.endToEnd.p99 > latencyBarMs || step.delivered < 1) break;
+      if (step.endToEnd.p99 > latencyBarMs || step.delivered < 1) {
+        // These cores are shared: one scheduling hiccup can fail a step. A rate fails only twice in a row.
+        if (retried) break;
+        retried = true;
+        continue;
+      }
+      retried = false;
       rate *= factor;
     }
     const final = await session.finalize();

@@ -16,6 +16,8 @@ export interface Scale {
   };
   bigRoom: { members: number; startRate: number; factor: number; maxSteps: number; windowMs: number };
   bodyBytes: number;
+  /** Node flags for the systems' server processes, such as --cpu-prof. */
+  serverNodeArgs?: readonly string[];
 }
 
 export const scales: Record<'quick' | 'full', Scale> = {
