@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import type { Browser, Locator } from 'playwright-core';
 import { browserSkip, eventually, identity, launchBrowser, Person, storySteps, visible } from '../helpers/browser.ts';
-import { startNatter, type Natter } from '../helpers/natter.ts';
+import { startNatter, Teardown, type Natter } from '../helpers/natter.ts';
 
 /** The entry for `name` in `person`'s contacts list (the one with "Remove"), not in search results. */
 function contactOf(person: Person, name: string): Locator {
@@ -15,6 +15,7 @@ function contactOf(person: Person, name: string): Locator {
 }
 
 describe('a direct message between two people', { skip: browserSkip }, () => {
+  const teardown = new Teardown();
   let natter: Natter;
   let browser: Browser;
   let alice: Person;
@@ -23,16 +24,13 @@ describe('a direct message between two people', { skip: browserSkip }, () => {
   const step = storySteps(() => [alice, bob]);
 
   before(async () => {
-    natter = await startNatter();
-    browser = await launchBrowser();
+    natter = teardown.add(await startNatter(), (n) => n.close());
+    browser = teardown.add(await launchBrowser(), (b) => b.close());
     alice = await Person.open(browser, identity('alice', 'Alice Martin'));
     bob = await Person.open(browser, identity('bob', 'Bob Chen'));
   });
 
-  after(async () => {
-    await browser.close();
-    await natter.close();
-  });
+  after(() => teardown.run());
 
   step('both sign up through the form', async () => {
     await Promise.all([alice.signUp(natter.url), bob.signUp(natter.url)]);

@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { browserSkip, eventually, identity, launchBrowser, Person, storySteps, visible } from '../helpers/browser.ts';
-import { startNatter, type Natter } from '../helpers/natter.ts';
+import { startNatter, Teardown, type Natter } from '../helpers/natter.ts';
 
 describe('a group of three and a password room', { skip: browserSkip }, () => {
+  const teardown = new Teardown();
   let natter: Natter;
   let browser: Browser;
   let alice: Person;
@@ -16,17 +17,14 @@ describe('a group of three and a password room', { skip: browserSkip }, () => {
   const step = storySteps(() => [alice, bob, carol]);
 
   before(async () => {
-    natter = await startNatter();
-    browser = await launchBrowser();
+    natter = teardown.add(await startNatter(), (n) => n.close());
+    browser = teardown.add(await launchBrowser(), (b) => b.close());
     alice = await Person.open(browser, identity('alice', 'Alice Martin'));
     bob = await Person.open(browser, identity('bob', 'Bob Chen'));
     carol = await Person.open(browser, identity('carol', 'Carol Diaz'));
   });
 
-  after(async () => {
-    await browser.close();
-    await natter.close();
-  });
+  after(() => teardown.run());
 
   step('Alice creates a group with Bob and Carol', async () => {
     await Promise.all([alice.signUp(natter.url), bob.signUp(natter.url), carol.signUp(natter.url)]);

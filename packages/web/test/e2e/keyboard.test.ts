@@ -5,7 +5,7 @@ import { after, before, describe } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { registerViaApi, sendViaApi, type ApiUser } from '../helpers/api.ts';
 import { browserSkip, eventually, identity, launchBrowser, Person, storySteps, visible } from '../helpers/browser.ts';
-import { startNatter, type Natter } from '../helpers/natter.ts';
+import { startNatter, Teardown, type Natter } from '../helpers/natter.ts';
 
 /** What has the keyboard focus: enough to recognise it, and to explain a failure. */
 interface Focused {
@@ -63,6 +63,7 @@ async function tabTo(
 }
 
 describe('the keyboard-only path', { skip: browserSkip }, () => {
+  const teardown = new Teardown();
   let natter: Natter;
   let browser: Browser;
   let alice: Person;
@@ -72,8 +73,8 @@ describe('the keyboard-only path', { skip: browserSkip }, () => {
   const step = storySteps(() => [alice]);
 
   before(async () => {
-    natter = await startNatter();
-    browser = await launchBrowser();
+    natter = teardown.add(await startNatter(), (n) => n.close());
+    browser = teardown.add(await launchBrowser(), (b) => b.close());
     const aliceId = identity('alice', 'Alice Martin');
     const aliceApi = await registerViaApi(natter.url, aliceId);
     bob = await registerViaApi(natter.url, identity('bob', 'Bob Chen'));
@@ -83,10 +84,7 @@ describe('the keyboard-only path', { skip: browserSkip }, () => {
     alice = await Person.open(browser, aliceId);
   });
 
-  after(async () => {
-    await browser.close();
-    await natter.close();
-  });
+  after(() => teardown.run());
 
   step('Alice signs in with the keyboard', async () => {
     const page = alice.page;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkip, identity, launchBrowser, Person, storySteps, visible } from '../helpers/browser.ts';
-import { startNatter, type Natter } from '../helpers/natter.ts';
+import { startNatter, Teardown, type Natter } from '../helpers/natter.ts';
 
 const evilName = '<img src=x onerror="window.__xss=1">';
 const evilRoom = '<script>window.__xss=1</script>';
@@ -46,6 +46,7 @@ async function liveMarkup(page: Page): Promise<string[]> {
 }
 
 describe('markup from people stays text', { skip: browserSkip }, () => {
+  const teardown = new Teardown();
   let natter: Natter;
   let browser: Browser;
   let alice: Person;
@@ -53,16 +54,13 @@ describe('markup from people stays text', { skip: browserSkip }, () => {
   const step = storySteps(() => [alice, mallory]);
 
   before(async () => {
-    natter = await startNatter();
-    browser = await launchBrowser();
+    natter = teardown.add(await startNatter(), (n) => n.close());
+    browser = teardown.add(await launchBrowser(), (b) => b.close());
     alice = await Person.open(browser, identity('alice', 'Alice Martin'));
     mallory = await Person.open(browser, identity('mallory', evilName));
   });
 
-  after(async () => {
-    await browser.close();
-    await natter.close();
-  });
+  after(() => teardown.run());
 
   step('the page comes with a policy that allows no inline script or style', async () => {
     const response = await fetch(`${natter.url}/`, { headers: { accept: 'text/html' } });

@@ -10,12 +10,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { browserSkip, eventually, identity, launchBrowser, Person, storySteps, visible } from '../helpers/browser.ts';
-import { startNatter, type Natter } from '../helpers/natter.ts';
+import { startNatter, Teardown, type Natter } from '../helpers/natter.ts';
 import { NetworkLink } from '../helpers/network-link.ts';
 
 const burst = Array.from({ length: 20 }, (_, i) => `Status update ${String(i + 1)} of 20`);
 
 describe('a person who goes offline misses nothing and sees nothing twice', { skip: browserSkip }, () => {
+  const teardown = new Teardown();
   let natter: Natter;
   let link: NetworkLink;
   let browser: Browser;
@@ -24,18 +25,14 @@ describe('a person who goes offline misses nothing and sees nothing twice', { sk
   const step = storySteps(() => [alice, bob]);
 
   before(async () => {
-    natter = await startNatter();
-    link = await NetworkLink.open(natter.url);
-    browser = await launchBrowser();
+    natter = teardown.add(await startNatter(), (n) => n.close());
+    link = teardown.add(await NetworkLink.open(natter.url), (l) => l.close());
+    browser = teardown.add(await launchBrowser(), (b) => b.close());
     alice = await Person.open(browser, identity('alice', 'Alice Martin'));
     bob = await Person.open(browser, identity('bob', 'Bob Chen'));
   });
 
-  after(async () => {
-    await browser.close();
-    await link.close();
-    await natter.close();
-  });
+  after(() => teardown.run());
 
   /** The sent messages Bob's page shows, with their sequence numbers, in display order. */
   async function bobsLog(): Promise<{ seq: number; id: string; body: string }[]> {

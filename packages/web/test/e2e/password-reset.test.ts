@@ -7,7 +7,7 @@ import { NatterApiError, NatterClient } from '@natter/client';
 import type { Browser } from 'playwright-core';
 import { registerViaApi } from '../helpers/api.ts';
 import { browserSkip, eventually, identity, launchBrowser, Person, storySteps, visible } from '../helpers/browser.ts';
-import { startNatter, type Natter } from '../helpers/natter.ts';
+import { startNatter, Teardown, type Natter } from '../helpers/natter.ts';
 
 /** The mails in the outbox, as text (the folder appears with the first mail). */
 async function outboxMails(folder: string): Promise<string[]> {
@@ -21,6 +21,7 @@ async function outboxMails(folder: string): Promise<string[]> {
 }
 
 describe('a forgotten password, reset through the UI', { skip: browserSkip }, () => {
+  const teardown = new Teardown();
   let natter: Natter;
   let browser: Browser;
   let alice: Person;
@@ -29,17 +30,14 @@ describe('a forgotten password, reset through the UI', { skip: browserSkip }, ()
   const step = storySteps(() => [alice]);
 
   before(async () => {
-    natter = await startNatter();
-    browser = await launchBrowser();
+    natter = teardown.add(await startNatter(), (n) => n.close());
+    browser = teardown.add(await launchBrowser(), (b) => b.close());
     const id = identity('alice', 'Alice Martin');
     await registerViaApi(natter.url, id);
     alice = await Person.open(browser, id);
   });
 
-  after(async () => {
-    await browser.close();
-    await natter.close();
-  });
+  after(() => teardown.run());
 
   step('"Forgot password?" asks for the email and says a link is on its way', async () => {
     const page = alice.page;

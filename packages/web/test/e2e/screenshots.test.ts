@@ -6,10 +6,11 @@ import { after, before, describe } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { makeContacts, registerViaApi, sendViaApi, type ApiUser } from '../helpers/api.ts';
 import { browserSkip, eventually, identity, launchBrowser, Person, storySteps, visible } from '../helpers/browser.ts';
-import { startNatter, type Natter } from '../helpers/natter.ts';
+import { startNatter, Teardown, type Natter } from '../helpers/natter.ts';
 import { capture, sizes } from '../helpers/screenshots.ts';
 
 describe('the main screens at desktop and phone width, light and dark', { skip: browserSkip }, () => {
+  const teardown = new Teardown();
   let natter: Natter;
   let browser: Browser;
   let alice: Person;
@@ -28,8 +29,8 @@ describe('the main screens at desktop and phone width, light and dark', { skip: 
   }
 
   before(async () => {
-    natter = await startNatter();
-    browser = await launchBrowser();
+    natter = teardown.add(await startNatter(), (n) => n.close());
+    browser = teardown.add(await launchBrowser(), (b) => b.close());
     const id = identity('alice', 'Alice Martin');
     const a = await registerViaApi(natter.url, id);
     const bob = await registerViaApi(natter.url, identity('bob', 'Bob Chen'));
@@ -90,10 +91,7 @@ describe('the main screens at desktop and phone width, light and dark', { skip: 
     alice = await Person.open(browser, id);
   });
 
-  after(async () => {
-    await browser.close();
-    await natter.close();
-  });
+  after(() => teardown.run());
 
   step('sign in', async () => {
     await alice.page.goto(`${natter.url}/signin`);

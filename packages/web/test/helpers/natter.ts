@@ -63,3 +63,30 @@ export async function startNatter(env: Record<string, string> = {}): Promise<Nat
     close: () => server.close(),
   };
 }
+
+/**
+ * What a test file opened, closed in reverse order at the end even when setup failed half-way
+ * (a server left open would keep the test process alive forever).
+ */
+export class Teardown {
+  readonly #steps: (() => Promise<void>)[] = [];
+
+  /** Remembers how to close `value` and returns it. */
+  add<T>(value: T, close: (value: T) => Promise<void>): T {
+    this.#steps.push(() => close(value));
+    return value;
+  }
+
+  /** Closes everything, newest first; rethrows the first failure after trying them all. */
+  async run(): Promise<void> {
+    const errors: unknown[] = [];
+    for (const step of this.#steps.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length > 0) throw errors[0];
+  }
+}
