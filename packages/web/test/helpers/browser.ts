@@ -109,9 +109,9 @@ export function storySteps(
 async function keepEvidence(step: string, people: readonly (Person | undefined)[]): Promise<void> {
   const dir = join(tmpdir(), 'natter-e2e-failures');
   await mkdir(dir, { recursive: true });
-  for (const person of people) {
+  for (const [i, person] of people.entries()) {
     if (person === undefined || person.page.isClosed()) continue;
-    const path = join(dir, `${step.replace(/\W+/g, '-').slice(0, 60)}-${person.id.username}.png`);
+    const path = join(dir, `${step.replace(/\W+/g, '-').slice(0, 60)}-${String(i + 1)}-${person.id.username}.png`);
     try {
       await person.page.screenshot({ path, fullPage: true, timeout: 5000 });
       process.stdout.write(`note: after the failure, ${person.id.username}'s page at ${person.page.url()}: ${path}\n`);
