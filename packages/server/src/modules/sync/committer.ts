@@ -69,7 +69,10 @@ export class Committer {
     this.#log = deps.log;
     this.#bus = deps.bus;
     this.#logger = deps.logger;
-    this.#maxBatch = deps.maxBatch ?? 500;
+    // Large: while one batch syncs, the next one grows, and a slow fsync (tens of ms on a busy
+    // disk) must not cap throughput at maxBatch per fsync. With SQLite's commits on a writer
+    // thread a big batch no longer holds the event loop either.
+    this.#maxBatch = deps.maxBatch ?? 2000;
   }
 
   /** Commits a write; resolves with its events or the failed requirement's code. */
