@@ -111,6 +111,11 @@ export class BenchClient {
     this.#stats.sent++;
   }
 
+  /** Sends not yet answered. */
+  get unanswered(): number {
+    return this.#pending.size;
+  }
+
   /** Stops reading from the socket for good (a slow consumer). */
   stall(): void {
     this.excluded = true;

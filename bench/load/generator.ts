@@ -197,6 +197,11 @@ const handlers: { [K in GeneratorRequest['cmd']]: (request: Extract<GeneratorReq
   async reconnect(request) {
     return reconnect(request.ids, request.spreadMs, request.timeoutMs);
   },
+  unanswered() {
+    let n = 0;
+    for (const client of clients.values()) if (!client.excluded) n += client.unanswered;
+    return n;
+  },
   readyCount() {
     return [...clients.values()].filter((c) => c.phase === 'ready').length;
   },

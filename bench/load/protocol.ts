@@ -23,4 +23,5 @@ export type GeneratorRequest =
   | { cmd: 'exclude'; ids: number[] }
   | { cmd: 'reconnect'; ids: number[]; spreadMs: number; timeoutMs: number }
   | { cmd: 'readyCount' }
+  | { cmd: 'unanswered' }
   | { cmd: 'closeAll' };

@@ -231,8 +231,19 @@ export class Session {
     return expected;
   }
 
-  /** Sequence check of every receiver still counted, against every publisher's final tally. */
-  async finalize(): Promise<SequenceCounts & { receivers: number }> {
+  /**
+   * Sequence check of every receiver still counted, against every publisher's final tally. An
+   * overloaded Natter may still hold sends it has not answered: they are waited for (up to
+   * `waitMs`), since a send that is still queued is late, not lost.
+   */
+  async finalize(waitMs = 30_000): Promise<SequenceCounts & { receivers: number }> {
+    const deadline = performance.now() + waitMs;
+    while (performance.now() < deadline) {
+      const open = await Promise.all(this.#generators.map((g) => g.request<number>({ cmd: 'unanswered' })));
+      if (open.every((n) => n === 0)) break;
+      await sleep(500);
+    }
+    await this.settle();
     const all = (
       await Promise.all(this.#generators.map((g) => g.request<PublisherTally[]>({ cmd: 'tallies' })))
     ).flat();
