@@ -77,12 +77,14 @@ function renderPanel(panel: Panel, systems: readonly string[], x0: number, y0: n
       `<text x="${px(gx + groupW * 0.4)}" y="${py(margin.top + plotH + 16)}" text-anchor="middle" font-size="12">${escapeXml(system)}</text>`,
     );
   });
+  let lx = margin.left;
   panel.series.forEach((name, s) => {
-    const lx = margin.left + s * 70;
+    const x = lx;
+    lx += Math.max(60, name.length * 7 + 24);
     const ly = panelHeight - 18;
     out.push(
-      `<rect x="${px(lx)}" y="${py(ly - 9)}" width="10" height="10" fill="${palette[s % palette.length] ?? '#000'}"/>`,
-      `<text x="${px(lx + 14)}" y="${py(ly)}" font-size="11">${escapeXml(name)}</text>`,
+      `<rect x="${px(x)}" y="${py(ly - 9)}" width="10" height="10" fill="${palette[s % palette.length] ?? '#000'}"/>`,
+      `<text x="${px(x + 14)}" y="${py(ly)}" font-size="11">${escapeXml(name)}</text>`,
     );
   });
   return out.join('\n');

@@ -132,7 +132,8 @@ export function scenarioTables(results: BenchResults): ScenarioTable[] {
 }
 
 const percentiles = ['p50', 'p90', 'p99', 'p99.9'];
-const spread = (l: LatencySummary | undefined) => (l === undefined ? [] : [l.p50, l.p90, l.p99, l.p999]);
+const spread = (l: LatencySummary | undefined) =>
+  l === undefined ? percentiles.map(() => undefined) : [l.p50, l.p90, l.p99, l.p999];
 
 /** The chart's panels: throughput and latency percentiles per system. */
 export function chartPanels(results: BenchResults): Panel[] {
