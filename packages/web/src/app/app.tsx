@@ -71,7 +71,7 @@ function SignedIn(props: { client: NatterClient; session: Session }): ReactNode 
       created.close();
     };
     // The session id is this component's key: a new session mounts a new store.
-  }, [client, session.user]);
+  }, [client, session.sessionId]);
   if (!store)
     return (
       <div className="splash" role="status">

@@ -5,6 +5,7 @@ import {
   RealtimeConnection,
   type ConnectionState,
   type Message,
+  type MyRoom,
   type NatterClient,
   type PendingSend,
   type PublicUser,
@@ -56,6 +57,8 @@ export class ChatStore {
   /** Rooms with older history still to page in (true) or known complete (false). */
   readonly moreBefore = new Map<string, boolean>();
   readonly #profiles = new Map<string, PublicUser>();
+  /** The other person of each direct room, as listMyRooms and openDirect report it. */
+  readonly #peers = new Map<string, string>();
   readonly #asked = new Set<string>();
   readonly #listeners = new Set<() => void>();
   #version = 0;
@@ -149,7 +152,7 @@ export class ChatStore {
         this.connection.call('listFollows'),
         this.connection.call('listBlocks'),
       ]);
-      for (const myRoom of rooms.rooms) this.state.applyMyRoom(myRoom);
+      for (const myRoom of rooms.rooms) this.applyMyRoom(myRoom);
       this.state.applyContacts(contacts);
       this.state.applyFollows(follows);
       this.state.applyBlocks(blocks);
@@ -157,6 +160,13 @@ export class ChatStore {
     } catch {
       // The sync already delivered the rooms; the server's counts come with the next load.
     }
+    this.changed();
+  }
+
+  /** Applies a room as the server answered it (listMyRooms, openDirect, createRoom, joinRoom…). */
+  applyMyRoom(myRoom: MyRoom): void {
+    this.state.applyMyRoom(myRoom);
+    if (myRoom.peer) this.#peers.set(myRoom.room.id, myRoom.peer.id);
     this.changed();
   }
 
@@ -199,7 +209,9 @@ export class ChatStore {
       const room = snapshot.room;
       if (!room || !snapshot.membership) continue;
       const peerId =
-        room.kind === 'direct' ? (snapshot.members.find((m) => m.userId !== this.me.id)?.userId ?? null) : null;
+        room.kind === 'direct'
+          ? (snapshot.members.find((m) => m.userId !== this.me.id)?.userId ?? this.#peers.get(room.id) ?? null)
+          : null;
       const visible = snapshot.messages.filter((m) => m.deletedAt === null);
       listings.push({
         snapshot,

@@ -111,7 +111,7 @@ export function ErrorLine(props: { error: string | null }): ReactNode {
 /** Opens (creating on first use) the direct room with a person and goes to it. */
 export async function openDirect(store: ChatStore, userId: string): Promise<void> {
   const answer = await store.connection.call('openDirect', { body: { userId } });
-  store.state.applyMyRoom(answer);
+  store.applyMyRoom(answer);
   store.changed();
   store.watchPresence();
   navigate(`/r/${encodeURIComponent(answer.room.id)}`);

@@ -8,7 +8,7 @@ import './rooms.css';
 
 /** Puts a joined room in the state and goes to it. */
 function enter(store: ChatStore, answer: MyRoom): void {
-  store.state.applyMyRoom(answer);
+  store.applyMyRoom(answer);
   store.changed();
   navigate(`/r/${encodeURIComponent(answer.room.id)}`);
 }

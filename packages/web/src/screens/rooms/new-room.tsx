@@ -113,7 +113,7 @@ export function NewRoom(): ReactNode {
           ...(members.length > 0 ? { memberIds: members.map((m) => m.id) } : {}),
         },
       });
-      store.state.applyMyRoom(answer);
+      store.applyMyRoom(answer);
       store.changed();
       if (answer.room.hasPassword) setCreated(answer);
       else navigate(`/r/${encodeURIComponent(answer.room.id)}`);

@@ -475,7 +475,7 @@ export function RoomSettings(props: { roomId: string }): ReactNode {
     ]).then(
       ([room, members]) => {
         if (!current) return;
-        store.state.applyMyRoom(room);
+        store.applyMyRoom(room);
         store.state.applyMembers(roomId, members, {});
         store.changed();
         setDetails(room);
