@@ -50,6 +50,8 @@ export class RealtimeConnection {
   #link: Link | null = null;
   #attempt = 0;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The token the server refused last, so the reconnect that follows refreshes it first. */
+  #rejectedToken: string | undefined;
   #hello: HelloFrame | null = null;
   #watched: readonly string[] = [];
 
@@ -150,6 +152,17 @@ export class RealtimeConnection {
   async #watch(link: Link): Promise<void> {
     const answer = await this.#callOn(link, 'presence.watch', { body: { userIds: this.#watched } });
     for (const presence of readPresenceAnswer(answer)) this.#emitter.emit('presence', presence);
+  }
+
+  /**
+   * Reconnects at once when the connection is waiting out a backoff, because the app knows the
+   * network is back (the browser's `online` event, a tab shown again). Does nothing otherwise.
+   */
+  reconnectNow(): void {
+    if (this.#state !== 'offline' || this.#reconnectTimer === undefined) return;
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    void this.#open(this.#rejectedToken);
   }
 
   /** Closes the socket for good: calls and unacknowledged sends reject, and `ended` is emitted. */
@@ -282,6 +295,7 @@ export class RealtimeConnection {
   /** Waits with full-jitter backoff, then reconnects; `rejectedToken` is refreshed first. */
   #retryLater(rejectedToken?: string): void {
     this.#setState('offline');
+    this.#rejectedToken = rejectedToken;
     const delay = backoffDelay(this.#attempt++, this.#options.backoff ?? defaultBackoff);
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;

@@ -192,6 +192,20 @@ void describe('RealtimeConnection: reconnecting', () => {
     assert.deepEqual(seqs(seen.events), ['r1:1', 'r1:2']);
   });
 
+  void it('reconnects at once when told the network is back, instead of waiting out its backoff', async () => {
+    const { server, seen, connection, live } = await connect({
+      connection: { backoff: { baseMs: 60_000, maxMs: 60_000 } },
+    });
+    await live();
+    connection.reconnectNow(); // live: nothing to do
+    assert.equal(server.connections.length, 1);
+    server.dropAll();
+    await until(() => seen.states.includes('offline'));
+    connection.reconnectNow();
+    await live(2);
+    assert.equal(server.connections.length, 2);
+  });
+
   void it('resumes after each resume close code', async () => {
     const { server, live } = await connect();
     await live();

@@ -70,7 +70,20 @@ export class ChatStore {
     this.me = me;
     this.state = new ChatState(me.id);
     this.connection = new RealtimeConnection(client, { syncLimit: historyPage });
+    // The SDK backs off up to 30 s between attempts; the browser knows sooner when the network is back.
+    const wake = () => {
+      this.connection.reconnectNow();
+    };
+    const wakeIfShown = () => {
+      if (document.visibilityState === 'visible') wake();
+    };
+    window.addEventListener('online', wake);
+    document.addEventListener('visibilitychange', wakeIfShown);
     this.#stops.push(
+      () => {
+        window.removeEventListener('online', wake);
+        document.removeEventListener('visibilitychange', wakeIfShown);
+      },
       bindChatState(this.connection, this.state),
       this.connection.on('event', () => {
         this.changed();
