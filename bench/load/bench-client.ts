@@ -54,7 +54,12 @@ export class BenchClient {
   readonly #onPhase: (client: BenchClient) => void;
   #socket: RawWebSocket | undefined;
   #startedAt = 0;
+  /** Set by drop(): the next ready is a resume. */
   #droppedAt: number | undefined;
+  /** When the client began coming back after a drop: catch-up is measured from here. */
+  #returningAt: number | undefined;
+  /** While set, a failed attempt to come back is retried after a pause, as the SDK does. */
+  #retrying = false;
   /** Natter: our position; the room's seq is advanced by every event of the room. */
   #cursor: Cursor | undefined;
   /** Sends awaiting their result, by frame id: the seq and intended send time. */
@@ -95,7 +100,17 @@ export class BenchClient {
         onClose: (code) => {
           if (this.#socket !== socket) return;
           this.#stats.count(this.#stats.closes, String(code ?? 'none'));
+          const wasReady = this.phase === 'ready';
           this.#setPhase('closed');
+          if (this.#retrying && !wasReady) {
+            this.#stats.retries++;
+            setTimeout(
+              () => {
+                if (this.#retrying && this.phase === 'closed') this.connect();
+              },
+              250 + Math.random() * 750,
+            );
+          }
         },
       },
     );
@@ -136,6 +151,21 @@ export class BenchClient {
     this.#setPhase('closed');
   }
 
+  /**
+   * Comes back after a drop, retrying failed attempts until stopRetrying(). Catch-up runs from
+   * this moment to the end of the resume: the time the client chose to wait is not the server's.
+   */
+  comeBack(): void {
+    this.#returningAt = nowMicros();
+    this.#retrying = true;
+    this.connect();
+  }
+
+  /** Gives up coming back (the scenario's deadline passed). */
+  stopRetrying(): void {
+    this.#retrying = false;
+  }
+
   /** Closes quietly at the end of a run. */
   close(): void {
     const socket = this.#socket;
@@ -167,8 +197,10 @@ export class BenchClient {
   #becomeReady(now: number): void {
     this.#stats.ready.record(now - this.#startedAt);
     if (this.#droppedAt !== undefined) {
-      this.#stats.catchUp.record(now - this.#droppedAt);
+      this.#stats.catchUp.record(now - (this.#returningAt ?? this.#droppedAt));
       this.#droppedAt = undefined;
+      this.#returningAt = undefined;
+      this.#retrying = false;
     }
     this.#setPhase('ready');
   }

@@ -28,6 +28,7 @@ function connectAll(list: BenchClient[], concurrency: number, timeoutMs: number)
     function finish() {
       clearTimeout(timer);
       phaseListener = undefined;
+      for (const client of waiting) client.stopRetrying();
       resolve();
     }
     const waiting = new Set(list);
@@ -129,6 +130,7 @@ async function reconnect(ids: readonly number[], spreadMs: number, timeoutMs: nu
     function finish() {
       clearTimeout(timer);
       phaseListener = undefined;
+      for (const client of waiting) client.stopRetrying();
       resolve();
     }
     phaseListener = (client) => {
@@ -139,7 +141,7 @@ async function reconnect(ids: readonly number[], spreadMs: number, timeoutMs: nu
     // Each comes back at its own moment within the spread, as clients behind a flapping network do.
     for (const client of list) {
       setTimeout(() => {
-        client.connect();
+        client.comeBack();
       }, Math.random() * spreadMs);
     }
   });

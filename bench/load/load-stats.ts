@@ -17,6 +17,8 @@ export class LoadStats {
   resumeGaps = 0;
   resumeRepeats = 0;
   resumed = 0;
+  /** Attempts to come back after a drop that failed and were tried again. */
+  retries = 0;
   errors = new Map<string, number>();
   closes = new Map<string, number>();
   /** Publish → delivery, measured by the full clients. */
@@ -27,7 +29,7 @@ export class LoadStats {
   readonly handshake = new LatencyRecorder();
   /** TCP connect → receiving live messages (after sync or join). */
   readonly ready = new LatencyRecorder();
-  /** Drop → resumed with everything missed in hand. */
+  /** Coming back after a drop (first attempt) → resumed with everything missed in hand. */
   readonly catchUp = new LatencyRecorder();
   #cpu = process.cpuUsage();
   #since = performance.now();
@@ -39,7 +41,7 @@ export class LoadStats {
   /** Starts a new window: counters and latencies zero, CPU measured from now. */
   reset(): void {
     this.deliveries = this.sent = this.acked = this.refused = this.skipped = 0;
-    this.seqGaps = this.seqRepeats = this.resumeGaps = this.resumeRepeats = this.resumed = 0;
+    this.seqGaps = this.seqRepeats = this.resumeGaps = this.resumeRepeats = this.resumed = this.retries = 0;
     this.errors.clear();
     this.closes.clear();
     for (const r of [this.endToEnd, this.ack, this.handshake, this.ready, this.catchUp]) r.reset();
@@ -62,6 +64,7 @@ export class LoadStats {
       resumeGaps: this.resumeGaps,
       resumeRepeats: this.resumeRepeats,
       resumed: this.resumed,
+      retries: this.retries,
       errors: Object.fromEntries(this.errors),
       closes: Object.fromEntries(this.closes),
       endToEnd: this.endToEnd.encode(),
@@ -87,6 +90,7 @@ export interface LoadSnapshot {
   resumeGaps: number;
   resumeRepeats: number;
   resumed: number;
+  retries: number;
   errors: Record<string, number>;
   closes: Record<string, number>;
   endToEnd: string;

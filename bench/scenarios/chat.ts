@@ -46,6 +46,9 @@ export interface TroubleResult {
   dropped: number;
   reconnected: number;
   reconnectMs: number;
+  /** Attempts to come back that failed and were tried again, and how the failed ones closed. */
+  retries: number;
+  closesDuringReconnect: Record<string, number>;
   catchUp: LatencySummary;
   resumed: number;
   resumeGaps: number;
@@ -198,6 +201,8 @@ export async function runChat(system: SystemName, scale: Scale): Promise<ChatRes
       dropped: dropIds.length,
       reconnected,
       reconnectMs,
+      retries: dropWindow.retries,
+      closesDuringReconnect: dropWindow.closes,
       catchUp: dropWindow.catchUp,
       resumed: dropWindow.resumed,
       resumeGaps: dropWindow.resumeGaps + dropWindow.seqGaps,
@@ -207,7 +212,8 @@ export async function runChat(system: SystemName, scale: Scale): Promise<ChatRes
     };
     console.log(
       `  S4 ${system}: healthy p99 ${s4.healthy.p99} ms (S3 ${baselineP99} ms), ${reconnected}/${dropIds.length} back in ${reconnectMs} ms, ` +
-        `catch-up p99 ${s4.catchUp.p99} ms, resume gaps ${s4.resumeGaps} repeats ${s4.resumeRepeats}, lost ${s4.lost} dup ${s4.duplicates}`,
+        `catch-up p99 ${s4.catchUp.p99} ms, retries ${s4.retries} (closes ${JSON.stringify(s4.closesDuringReconnect)}), ` +
+        `resume gaps ${s4.resumeGaps} repeats ${s4.resumeRepeats}, lost ${s4.lost} dup ${s4.duplicates}`,
     );
     return {
       s1,

@@ -38,6 +38,7 @@ export interface WindowStats {
   resumeGaps: number;
   resumeRepeats: number;
   resumed: number;
+  retries: number;
   errors: Record<string, number>;
   closes: Record<string, number>;
   endToEnd: LatencySummary;
@@ -77,6 +78,7 @@ function merge(snapshots: readonly LoadSnapshot[], serverCpuPercent: number, ser
     resumeGaps: sum((s) => s.resumeGaps),
     resumeRepeats: sum((s) => s.resumeRepeats),
     resumed: sum((s) => s.resumed),
+    retries: sum((s) => s.retries),
     errors: tally((s) => s.errors),
     closes: tally((s) => s.closes),
     endToEnd: latency((s) => s.endToEnd),

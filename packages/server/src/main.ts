@@ -196,7 +196,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   }, hour);
   housekeeping.unref();
 
-  await app.listen({ host: config.host, port: config.port });
+  await app.listen({ host: config.host, port: config.port, backlog: config.listenBacklog });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -42,6 +42,13 @@ export const settings = {
     parse: integer(0, 65535),
     doc: 'TCP port for HTTP and WebSocket; 0 picks a free one.',
   }),
+  listenBacklog: setting({
+    env: 'NATTER_LISTEN_BACKLOG',
+    flag: '--listen-backlog',
+    default: '4096',
+    parse: integer(1, 65535),
+    doc: 'Connections the kernel holds for accept; a reconnect storm overflows a short queue into seconds of SYN retries. Capped by net.core.somaxconn.',
+  }),
   dataDir: setting({
     env: 'NATTER_DATA_DIR',
     flag: '--data-dir',

@@ -21,6 +21,7 @@ export interface ConnectionInit {
   /** Undefined when the client offered no encoding we speak (the connection is closed at once). */
   encoding: Encoding | undefined;
   origin: Origin;
+  /** The gateway's logger; the connection's own is a child of it with the connection's id. */
   logger: FastifyBaseLogger;
   outbound: Outbound;
   stats: GatewayStats;
@@ -43,7 +44,6 @@ export class Connection implements FanoutTarget {
   readonly encoding: Encoding | undefined;
   readonly origin: Origin;
   readonly budget: FrameBudget;
-  logger: FastifyBaseLogger;
   /** Last time anything came from the client (a pong or a frame), epoch ms. */
   lastSeen = Date.now();
   /** Set once a sync reply positioned the connection's streams. */
@@ -63,6 +63,8 @@ export class Connection implements FanoutTarget {
   #graceTimer: NodeJS.Timeout | undefined;
   #authTimer: NodeJS.Timeout | undefined;
   #closeCode: number | undefined;
+  #logBindings: Record<string, string>;
+  #logger: FastifyBaseLogger | undefined;
 
   constructor(init: ConnectionInit) {
     this.#init = init;
@@ -70,13 +72,27 @@ export class Connection implements FanoutTarget {
     this.ws = init.ws;
     this.encoding = init.encoding;
     this.origin = init.origin;
-    this.logger = init.logger;
+    this.#logBindings = { connectionId: init.id };
     this.budget = new FrameBudget(init.framesPerSecond, Date.now());
     init.ws.on('close', () => {
       clearTimeout(this.#graceTimer);
       this.#closing();
       init.onClosed(this);
     });
+  }
+
+  /**
+   * This connection's logger, made on first use: a pino child per socket costs memory and time
+   * that 20,000 quiet connections would pay for nothing.
+   */
+  get logger(): FastifyBaseLogger {
+    return (this.#logger ??= this.#init.logger.child(this.#logBindings));
+  }
+
+  /** Adds fields to every later line this connection logs. */
+  bindLog(fields: Record<string, string>): void {
+    this.#logBindings = { ...this.#logBindings, ...fields };
+    this.#logger = undefined;
   }
 
   /** The signed-in user's id; empty before authentication. */
@@ -137,6 +153,16 @@ export class Connection implements FanoutTarget {
   pushShared(frame: SharedFrame, ephemeral: boolean): void {
     if (this.encoding === undefined || this.#phase === 'closing') return;
     this.#push(frame.bytes(this.encoding), ephemeral, frame.type);
+  }
+
+  /** Heartbeat: asks the client for a pong. */
+  ping(): void {
+    this.ws.ping();
+  }
+
+  /** Heartbeat: the client answered nothing for too long. */
+  expire(): void {
+    this.close(closeCodes.idleTimeout, 'no pong: resume');
   }
 
   /** Hands a live event to this connection's streams, which deliver it in order or not at all. */

@@ -12,6 +12,7 @@ import type { GatewayContext } from './gateway-context.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
 import { GatewayStats, registerGatewayMetrics } from './gateway-metrics.ts';
 import { originAllowed, readOffer, refuseUpgrade, selectProtocol } from './handshake.ts';
+import { HeartbeatSweep } from './heartbeat.ts';
 import { FlushScheduler, Outbound } from './outbound.ts';
 import { PresenceTracker } from './presence-tracker.ts';
 import type { EncodeListener } from './shared-frame.ts';
@@ -92,13 +93,16 @@ export function createRealtimeGateway(
       connection.authenticated(auth);
       // A token that expired on the way in closes the connection at once: do not index it.
       if (connection.isClosing()) return false;
-      connection.logger = connection.logger.child({ userId });
+      connection.bindLog({ userId });
       fanout.add(connection);
       presence.connected(userId);
-      connection.logger.debug({}, 'connection open');
+      if (debugging()) connection.logger.debug({}, 'connection open');
       return true;
     },
   };
+
+  // Checked before a per-connection debug line, so quiet connections never build their logger.
+  const debugging = (): boolean => log.level === 'debug' || log.level === 'trace';
 
   let accepting = true;
   let allClosed: (() => void) | undefined;
@@ -109,7 +113,7 @@ export function createRealtimeGateway(
 
   function onClosed(connection: Connection): void {
     connections.delete(connection);
-    connection.logger.debug({ code: connection.closeCode }, 'connection closed');
+    if (debugging()) connection.logger.debug({ code: connection.closeCode }, 'connection closed');
     if (connections.size === 0) allClosed?.();
   }
 
@@ -121,7 +125,7 @@ export function createRealtimeGateway(
       ws,
       encoding,
       origin: { ip: request.socket.remoteAddress ?? '', userAgent: request.headers['user-agent'] ?? null },
-      logger: log.child({ connectionId: id }),
+      logger: log,
       outbound: new Outbound(
         socket,
         flusher,
@@ -136,7 +140,7 @@ export function createRealtimeGateway(
     });
     connections.add(connection);
     ws.on('error', (error) => {
-      connection.logger.debug({ err: error }, 'socket error');
+      if (debugging()) connection.logger.debug({ err: error }, 'socket error');
     });
     ws.on('pong', () => {
       connection.lastSeen = Date.now();
@@ -195,16 +199,7 @@ export function createRealtimeGateway(
     }
   }
 
-  const heartbeatMs = limits.heartbeatSeconds * 1000;
-  const heartbeat = setInterval(() => {
-    const now = Date.now();
-    for (const connection of connections) {
-      if (connection.phase === 'closing') continue;
-      if (now - connection.lastSeen > 2 * heartbeatMs) connection.close(closeCodes.idleTimeout, 'no pong: resume');
-      else connection.ws.ping();
-    }
-  }, heartbeatMs);
-  heartbeat.unref();
+  const heartbeat = new HeartbeatSweep(connections, limits.heartbeatSeconds * 1000);
 
   const unsubscribe = deps.bus.subscribe(onBusMessage);
   server.on('upgrade', onUpgrade);
@@ -212,7 +207,7 @@ export function createRealtimeGateway(
   let closing: Promise<void> | undefined;
   async function shutdown(): Promise<void> {
     accepting = false;
-    clearInterval(heartbeat);
+    heartbeat.stop();
     unsubscribe();
     const gone = new Promise<void>((resolve) => {
       allClosed = resolve;
