@@ -77,6 +77,8 @@ export function streamsOf(writes: readonly Write[]): { rooms: string[]; users: s
 /** What a requirement on a room reads. */
 export interface RoomFact {
   kind: RoomKind;
+  /** Private or direct: a non-member must not learn that it exists. */
+  hidden: boolean;
   deletedAt: number | null;
   memberCount: number;
 }
@@ -105,6 +107,8 @@ export interface Facts {
   reacted(messageId: string, userId: string, emoji: string): boolean;
   /** The distinct emoji on a message. */
   emojis(messageId: string): readonly string[];
+  /** In a direct room, whether the other person has blocked `userId`; false in other rooms. */
+  blockedByPeer(roomId: string, userId: string): boolean;
 }
 
 const rank: Record<MemberRole, number> = { member: 0, admin: 1, owner: 2 };
@@ -125,10 +129,11 @@ const judges: { [C in Requirement['check']]: Judge<C> } = {
   },
   'can.post': (r, f) => {
     const member = f.member(r.roomId, r.userId);
-    if (!member) return 'not_a_member';
+    if (!member) return f.room(r.roomId)?.hidden === false ? 'not_a_member' : 'room_not_found';
     if (f.room(r.roomId)?.kind === 'channel' && member.role === 'member') return 'cannot_post';
     return member.mutedUntil !== null && member.mutedUntil > r.now ? 'muted' : undefined;
   },
+  'not.blocked': (r, f) => (f.blockedByPeer(r.roomId, r.userId) ? 'blocked' : undefined),
   'not.banned': (r, f) => (f.banned(r.roomId, r.userId) ? 'banned' : undefined),
   capacity: (r, f) => ((f.room(r.roomId)?.memberCount ?? 0) < r.max ? undefined : 'room_full'),
   'message.live': (r, f) => {

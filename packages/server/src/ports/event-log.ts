@@ -130,7 +130,8 @@ export type Requirement =
   | { check: 'member'; roomId: string; userId: string } // else not_a_member
   | { check: 'not.member'; roomId: string; userId: string } // else already_member
   | { check: 'role'; roomId: string; userId: string; atLeast: 'admin' | 'owner' } // else forbidden
-  | { check: 'can.post'; roomId: string; userId: string; now: number } // else not_a_member, cannot_post or muted
+  | { check: 'can.post'; roomId: string; userId: string; now: number } // else room_not_found (a private or direct room), not_a_member, cannot_post or muted
+  | { check: 'not.blocked'; roomId: string; userId: string } // else blocked: in a direct room, the other person blocked userId
   | { check: 'not.banned'; roomId: string; userId: string } // else banned
   | { check: 'capacity'; roomId: string; max: number } // else room_full
   | { check: 'message.live'; roomId: string; messageId: string } // else message_not_found
@@ -158,6 +159,7 @@ export type RequirementCode =
   | 'reaction_limit'
   | 'read_not_ahead'
   | 'txn_id_conflict'
+  | 'blocked'
   /**
    * A unique field collided with a write committed first (two people opening the same direct room
    * at once, a relation that already exists); the result's `field` names it.

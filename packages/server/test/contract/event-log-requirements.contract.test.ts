@@ -98,9 +98,12 @@ for (const engine of storageEngines) {
       const post = (roomId: string, userId: string, at = now) =>
         verdict(storage, { check: 'can.post', roomId, userId, now: at });
       assert.deepEqual(
-        [await post(group, bob), await post(channel, ada), await post(channel, bob), await post(group, cy)],
-        ['ok', 'ok', 'cannot_post', 'not_a_member'],
+        [await post(group, bob), await post(channel, ada), await post(channel, bob)],
+        ['ok', 'ok', 'cannot_post'],
       );
+      // A non-member learns that a public room exists, and nothing about a private one.
+      const open = (await seedRoom(storage, ada, [], { visibility: 'public', createdAt: now })).id;
+      assert.deepEqual([await post(open, cy), await post(group, cy)], ['not_a_member', 'room_not_found']);
       await commitOk(storage, {
         ...checking(),
         changes: [{ op: 'member.update', roomId: group, userId: bob, mutedUntil: now + 1000 }],
@@ -172,6 +175,22 @@ for (const engine of storageEngines) {
       );
     });
 
+    it('not.blocked: in a direct room, refuses the person the other one blocked, one way only', async () => {
+      const direct = (await seedRoom(storage, bob, [cy], { kind: 'direct', directKey: `${bob}:${cy}`, createdAt: now }))
+        .id;
+      const blocked = (roomId: string, userId: string) => verdict(storage, { check: 'not.blocked', roomId, userId });
+      assert.deepEqual([await blocked(direct, bob), await blocked(direct, cy)], ['ok', 'ok']);
+      await commitOk(storage, {
+        ...checking(),
+        changes: [{ op: 'block.add', blockerId: cy, blockedId: bob, at: now }],
+      });
+      assert.deepEqual([await blocked(direct, bob), await blocked(direct, cy)], ['blocked', 'ok']);
+      // Outside a direct room the block stops nothing here (rooms have their own rules).
+      assert.equal(await blocked(group, bob), 'ok');
+      await commitOk(storage, { ...checking(), changes: [{ op: 'block.remove', blockerId: cy, blockedId: bob }] });
+      assert.equal(await blocked(direct, bob), 'ok');
+    });
+
     it('answers the first failing requirement, in the order given', async () => {
       const notMember: Requirement = { check: 'member', roomId: group, userId: dan };
       const banned: Requirement = { check: 'not.banned', roomId: group, userId: dan };
@@ -204,7 +223,7 @@ for (const engine of storageEngines) {
       ]);
       assert.deepEqual(
         results.map((r) => (r.ok ? 'ok' : r.code)),
-        ['not_a_member', 'ok', 'ok', 'ok', 'ok', 'reaction_exists', 'ok', 'not_a_member'],
+        ['room_not_found', 'ok', 'ok', 'ok', 'ok', 'reaction_exists', 'ok', 'room_not_found'],
       );
       assert.deepEqual((await storage.rooms.message(helloId))?.reactions, [{ emoji: '🎉', userIds: [ada] }]);
     });

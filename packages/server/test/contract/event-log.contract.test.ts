@@ -63,7 +63,7 @@ for (const engine of storageEngines) {
       ]);
       assert.deepEqual(
         results.map((r) => (r.ok ? r.events.map((e) => e.seq) : r.code)),
-        [[3], 'not_a_member', [4]],
+        [[3], 'room_not_found', [4]],
       );
       const bodies = (await storage.rooms.messages(roomId, { limit: 10, newest: false })).map((m) => m.body);
       assert.deepEqual(bodies, ['before', 'after']);
@@ -176,7 +176,7 @@ for (const engine of storageEngines) {
         assert.deepEqual(await commitOne(storage, send('hello', { txnId: 'tx-1' })), { ...original, duplicate: true });
         assert.deepEqual(await commitOne(storage, send('hello', { txnId: 'tx-2' })), {
           ok: false,
-          code: 'not_a_member',
+          code: 'room_not_found',
         });
       });
 
@@ -206,7 +206,7 @@ for (const engine of storageEngines) {
       it('lets a retry through when the first attempt was refused', async () => {
         const [cy = ''] = await createUsers(storage, 1);
         const attempt = messageWrite(roomId, cy, 'hi', { at: now, txnId: 'tx-1' });
-        assert.deepEqual(await commitOne(storage, attempt), { ok: false, code: 'not_a_member' });
+        assert.deepEqual(await commitOne(storage, attempt), { ok: false, code: 'room_not_found' });
         await commitOk(storage, joinWrite(roomId, cy, now));
         const retry = await commitOne(storage, attempt);
         assert.ok(retry.ok);

@@ -13,6 +13,7 @@ class Needs {
   readonly reactions: Key[] = [];
   readonly emojis = new Set<string>();
   readonly txns: Key[] = [];
+  readonly blocks: Key[] = [];
 }
 
 type Collector<C extends Requirement['check']> = (
@@ -30,6 +31,7 @@ const collectors: { [C in Requirement['check']]: Collector<C> } = {
     n.members.push([r.roomId, r.userId]);
   },
   'not.banned': (r, n) => n.bans.push([r.roomId, r.userId]),
+  'not.blocked': (r, n) => n.blocks.push([r.roomId, r.userId]),
   capacity: (r, n) => n.rooms.add(r.roomId),
   'message.live': (r, n) => n.messages.add(r.messageId),
   'message.unchanged': (r, n) => n.messages.add(r.messageId),
@@ -51,7 +53,8 @@ interface Branch {
 const branches: Branch[] = [
   {
     select: (p) => `SELECT 'room', r.id, '', '',
-        json_build_object('kind', r.kind, 'deletedAt', r.deleted_at, 'memberCount', r.member_count)
+        json_build_object('kind', r.kind, 'hidden', r.kind = 'direct' OR r.visibility = 'private',
+          'deletedAt', r.deleted_at, 'memberCount', r.member_count)
       FROM rooms r WHERE r.id = ANY (${p(0)}::text[])`,
     values: (n) => [[...n.rooms]],
   },
@@ -94,6 +97,15 @@ const branches: Branch[] = [
       JOIN client_txns t ON t.user_id = k.user_id AND t.txn_id = k.txn_id
       JOIN room_events e ON e.room_id = t.room_id AND e.seq = t.seq`,
     values: (n) => [column(n.txns, 0), column(n.txns, 1)],
+  },
+  {
+    // A direct room's key is both ids joined by ':'; the peer is the key without the user's id.
+    select: (p) => `SELECT 'blocked', k.room_id, k.user_id, '', NULL
+      FROM unnest(${p(0)}::text[], ${p(1)}::text[]) AS k (room_id, user_id)
+      JOIN rooms r ON r.id = k.room_id AND r.kind = 'direct'
+      JOIN blocks b ON b.blocked_id = k.user_id
+        AND b.blocker_id = replace(replace(r.direct_key, k.user_id || ':', ''), ':' || k.user_id, '')`,
+    values: (n) => [column(n.blocks, 0), column(n.blocks, 1)],
   },
 ];
 
@@ -186,6 +198,10 @@ export class PostgresFacts implements Facts {
 
   emojis(messageId: string): readonly string[] {
     return (this.#found.get(key('emojis', messageId)) as string[] | undefined) ?? [];
+  }
+
+  blockedByPeer(roomId: string, userId: string): boolean {
+    return this.#found.has(key('blocked', roomId, userId));
   }
 
   /** The txn as stored, if it was used before this batch. */

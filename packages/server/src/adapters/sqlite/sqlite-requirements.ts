@@ -30,8 +30,15 @@ export class SqliteFacts implements Facts {
 
   #readRoom(roomId: string): RoomFact | undefined {
     const row = this.#sql.room.get(roomId) as
-      { kind: RoomFact['kind']; deleted_at: number | null; member_count: number } | undefined;
-    return row === undefined ? undefined : { kind: row.kind, deletedAt: row.deleted_at, memberCount: row.member_count };
+      { kind: RoomFact['kind']; visibility: string; deleted_at: number | null; member_count: number } | undefined;
+    return row === undefined
+      ? undefined
+      : {
+          kind: row.kind,
+          hidden: row.kind === 'direct' || row.visibility === 'private',
+          deletedAt: row.deleted_at,
+          memberCount: row.member_count,
+        };
   }
 
   member(roomId: string, userId: string): MemberFact | undefined {
@@ -57,11 +64,22 @@ export class SqliteFacts implements Facts {
   emojis(messageId: string): readonly string[] {
     return this.#sql.emojis.all(messageId).map((row) => String(row.emoji));
   }
+
+  blockedByPeer(roomId: string, userId: string): boolean {
+    if (this.room(roomId)?.kind !== 'direct') return false;
+    return this.#sql.blockedByPeer.get({ room: roomId, user: userId }) !== undefined;
+  }
 }
 
 function prepareStatements(db: DatabaseSync) {
   return {
-    room: db.prepare('SELECT kind, deleted_at, member_count FROM rooms WHERE id = ?'),
+    room: db.prepare('SELECT kind, visibility, deleted_at, member_count FROM rooms WHERE id = ?'),
+    // A direct room's key is both ids joined by ':'; the peer is the key without the user's id.
+    blockedByPeer: db.prepare(
+      `SELECT 1 FROM rooms r JOIN blocks b
+         ON b.blocker_id = replace(replace(r.direct_key, $user || ':', ''), ':' || $user, '') AND b.blocked_id = $user
+       WHERE r.id = $room AND r.kind = 'direct'`,
+    ),
     member: db.prepare(
       'SELECT role, muted_until, read_seq FROM memberships WHERE room_id = ? AND user_id = ? AND left_seq IS NULL',
     ),

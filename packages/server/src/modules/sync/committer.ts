@@ -39,6 +39,7 @@ const requirementErrors: Record<RequirementCode, [ErrorCode, string]> = {
   reaction_missing: ['bad_request', 'You have not reacted with that emoji.'],
   reaction_limit: ['reaction_limit', 'This message has the most distinct emoji allowed.'],
   read_not_ahead: ['bad_request', 'The read marker is already there.'],
+  blocked: ['user_unavailable', 'You cannot message this person.'],
   txn_id_conflict: ['txn_id_conflict', 'This transaction id was already used for another room.'],
   unique_violation: ['conflict', 'Someone made the same change at the same moment.'],
 };
