@@ -137,6 +137,7 @@ export class Connection implements FanoutTarget {
   /** Records a verified token (at open or by a later `auth` frame) and when it runs out. */
   authenticated(auth: Authenticated): void {
     clearTimeout(this.#authTimer);
+    this.#authTimer = undefined;
     this.#caller = auth.caller;
     this.#expiresAt = auth.expiresAt;
     if (this.#phase === 'authenticating') this.#phase = 'open';

@@ -21,6 +21,11 @@ export interface LiveStreamsContext {
 }
 
 type RoomJoined = Extract<UserEvent, { type: 'room.joined' }>;
+/** A room cursor's key: whose streams, which room. */
+interface RoomKey {
+  streams: LiveStreams;
+  roomId: string;
+}
 type RoomLeft = Extract<UserEvent, { type: 'room.left' }>;
 
 /**
@@ -31,8 +36,8 @@ type RoomLeft = Extract<UserEvent, { type: 'room.left' }>;
  */
 export class LiveStreams {
   readonly #ctx: LiveStreamsContext;
-  #user: StreamCursor | null = null;
-  readonly #rooms = new Map<string, StreamCursor>();
+  #user: StreamCursor<LiveStreams> | null = null;
+  readonly #rooms = new Map<string, StreamCursor<RoomKey>>();
   /** Member rooms the sync reply gave no position for: positioned by their first live event. */
   readonly #unpositioned = new Set<string>();
 
@@ -55,7 +60,7 @@ export class LiveStreams {
    * sync, streams already ahead of the reply keep their place: their events went out already.
    */
   applySync(cursor: Cursor, memberRoomIds: readonly string[]): void {
-    if (this.#user === null) this.#user = new StreamCursor(cursor.user, this.#userHooks());
+    if (this.#user === null) this.#user = new StreamCursor(cursor.user, LiveStreams.#userHooks, this);
     else this.#user.skipTo(cursor.user);
     for (const roomId of memberRoomIds) {
       const position = cursor.rooms[roomId];
@@ -94,63 +99,61 @@ export class LiveStreams {
     this.#unpositioned.clear();
   }
 
-  #follow(roomId: string, position: number): StreamCursor {
-    const cursor = new StreamCursor(position, this.#roomHooks(roomId));
+  #follow(roomId: string, position: number): StreamCursor<RoomKey> {
+    const cursor = new StreamCursor(position, LiveStreams.#roomHooks, { streams: this, roomId });
     this.#rooms.set(roomId, cursor);
     this.#ctx.follow(roomId);
     return cursor;
   }
 
-  #userHooks(): StreamCursorHooks {
-    const ctx = this.#ctx;
-    return {
-      fill: async (after, through) => {
-        const events: UserEvent[] = await ctx.sync.userEvents(
-          ctx.userId,
-          after,
-          Math.min(through - after, limits.historyPageMax),
-        );
-        return events.map((e) => PreparedEvent.fromWire(e, ctx.userId, ctx.onEncode));
-      },
-      deliver: (event) => {
-        ctx.send(event);
-        const wire = event.wire;
-        if (wire.stream !== 'user') return;
-        if (wire.type === 'room.joined') this.#joined(wire, event);
-        else if (wire.type === 'room.left') this.#left(wire, event);
-      },
-      ended: () => undefined,
-      failed: (error) => {
-        ctx.failed(error);
-      },
-    };
-  }
+  /** The user stream's hooks, shared by every connection: the cursor's key is its LiveStreams. */
+  static readonly #userHooks: StreamCursorHooks<LiveStreams> = {
+    fill: async (after, through, streams) => {
+      const ctx = streams.#ctx;
+      const events: UserEvent[] = await ctx.sync.userEvents(
+        ctx.userId,
+        after,
+        Math.min(through - after, limits.historyPageMax),
+      );
+      return events.map((e) => PreparedEvent.fromWire(e, ctx.userId, ctx.onEncode));
+    },
+    deliver: (event, streams) => {
+      streams.#ctx.send(event);
+      const wire = event.wire;
+      if (wire.stream !== 'user') return;
+      if (wire.type === 'room.joined') streams.#joined(wire, event);
+      else if (wire.type === 'room.left') streams.#left(wire, event);
+    },
+    ended: () => undefined,
+    failed: (error, streams) => {
+      streams.#ctx.failed(error);
+    },
+  };
 
-  #roomHooks(roomId: string): StreamCursorHooks {
-    const ctx = this.#ctx;
-    return {
-      fill: async (after, through) => {
-        const events: RoomEvent[] = await ctx.sync.roomEvents(roomId, after, through);
-        return events.map((e) => PreparedEvent.fromWire(e, roomId, ctx.onEncode));
-      },
-      deliver: (event) => {
-        ctx.send(event);
-        // The room's own log says where this user's membership ends, so the stream stops there
-        // even when the user's room.left is still on its way (held up behind a user-stream gap).
-        const wire = event.wire;
-        if (wire.stream !== 'room') return;
-        const leaves = wire.type === 'room.deleted' || (wire.type === 'member.left' && wire.data.userId === ctx.userId);
-        if (leaves) this.#rooms.get(roomId)?.endAt(wire.seq);
-      },
-      ended: () => {
-        this.#rooms.delete(roomId);
-        ctx.unfollow(roomId);
-      },
-      failed: (error) => {
-        ctx.failed(error);
-      },
-    };
-  }
+  /** Room streams' hooks, shared by every connection. */
+  static readonly #roomHooks: StreamCursorHooks<RoomKey> = {
+    fill: async (after, through, { streams, roomId }) => {
+      const events: RoomEvent[] = await streams.#ctx.sync.roomEvents(roomId, after, through);
+      return events.map((e) => PreparedEvent.fromWire(e, roomId, streams.#ctx.onEncode));
+    },
+    deliver: (event, { streams, roomId }) => {
+      streams.#ctx.send(event);
+      // The room's own log says where this user's membership ends, so the stream stops there
+      // even when the user's room.left is still on its way (held up behind a user-stream gap).
+      const wire = event.wire;
+      if (wire.stream !== 'room') return;
+      const leaves =
+        wire.type === 'room.deleted' || (wire.type === 'member.left' && wire.data.userId === streams.#ctx.userId);
+      if (leaves) streams.#rooms.get(roomId)?.endAt(wire.seq);
+    },
+    ended: ({ streams, roomId }) => {
+      streams.#rooms.delete(roomId);
+      streams.#ctx.unfollow(roomId);
+    },
+    failed: (error, { streams }) => {
+      streams.#ctx.failed(error);
+    },
+  };
 
   #joined(wire: RoomJoined, event: PreparedEvent): void {
     const { roomId, seq } = wire.data;
@@ -178,7 +181,7 @@ export class LiveStreams {
   }
 
   /** The room's events from the same bus message, which may precede the user event announcing them. */
-  #offerSiblings(cursor: StreamCursor, roomId: string, event: PreparedEvent): void {
+  #offerSiblings(cursor: StreamCursor<RoomKey>, roomId: string, event: PreparedEvent): void {
     for (const sibling of event.siblings?.get(roomId) ?? []) cursor.offer(sibling);
   }
 }

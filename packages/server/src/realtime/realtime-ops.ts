@@ -3,7 +3,8 @@ import { AppError } from '../modules/app-error.ts';
 import type { Connection } from './connection.ts';
 import { parseBody } from './frame-schemas.ts';
 import type { GatewayContext } from './gateway-context.ts';
-import { LiveStreams } from './live-streams.ts';
+import { LiveStreams, type LiveStreamsContext } from './live-streams.ts';
+import type { PreparedEvent } from './shared-frame.ts';
 
 /** Answers one client frame; `reply` sends its result frame, a throw becomes its error frame. */
 export type OpHandler = (
@@ -88,27 +89,45 @@ async function runSync(
 }
 
 function liveStreamsFor(ctx: GatewayContext, connection: Connection): LiveStreams {
-  return new LiveStreams({
-    userId: connection.userId,
-    sync: ctx.deps.sync,
-    onEncode: ctx.onEncode,
-    send: (event) => {
-      connection.pushShared(event.frame, false);
-    },
-    follow: (roomId) => {
-      ctx.fanout.follow(connection, roomId);
-    },
-    unfollow: (roomId) => {
-      ctx.fanout.unfollow(connection, roomId);
-    },
-    failed: (error) => {
-      connection.logger.error({ err: error }, 'live delivery failed; the client must resume');
-      connection.close(1011, 'delivery failed: resume');
-    },
-    warn: (fields, message) => {
-      connection.logger.warn(fields, message);
-    },
-  });
+  return new LiveStreams(new ConnectionStreams(ctx, connection));
+}
+
+/** What one connection's live streams act on: one object per connection, its methods shared. */
+class ConnectionStreams implements LiveStreamsContext {
+  readonly userId: string;
+  readonly sync: LiveStreamsContext['sync'];
+  readonly onEncode: LiveStreamsContext['onEncode'];
+  readonly #ctx: GatewayContext;
+  readonly #connection: Connection;
+
+  constructor(ctx: GatewayContext, connection: Connection) {
+    this.userId = connection.userId;
+    this.sync = ctx.deps.sync;
+    this.onEncode = ctx.onEncode;
+    this.#ctx = ctx;
+    this.#connection = connection;
+  }
+
+  send(event: PreparedEvent): void {
+    this.#connection.pushShared(event.frame, false);
+  }
+
+  follow(roomId: string): void {
+    this.#ctx.fanout.follow(this.#connection, roomId);
+  }
+
+  unfollow(roomId: string): void {
+    this.#ctx.fanout.unfollow(this.#connection, roomId);
+  }
+
+  failed(error: unknown): void {
+    this.#connection.logger.error({ err: error }, 'live delivery failed; the client must resume');
+    this.#connection.close(1011, 'delivery failed: resume');
+  }
+
+  warn(fields: object, message: string): void {
+    this.#connection.logger.warn(fields, message);
+  }
 }
 
 /** The ops only the realtime transport has, by name; every other op goes to the dispatcher. */
