@@ -21,12 +21,13 @@ export interface LiveStreamsContext {
 }
 
 type RoomJoined = Extract<UserEvent, { type: 'room.joined' }>;
+type RoomLeft = Extract<UserEvent, { type: 'room.left' }>;
+
 /** A room cursor's key: whose streams, which room. */
 interface RoomKey {
   streams: LiveStreams;
   roomId: string;
 }
-type RoomLeft = Extract<UserEvent, { type: 'room.left' }>;
 
 /**
  * The delivery contract for one connection, after its sync: its own user stream plus one stream per

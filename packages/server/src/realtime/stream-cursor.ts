@@ -2,8 +2,8 @@ import type { PreparedEvent } from './shared-frame.ts';
 
 /**
  * What a cursor needs from its connection. Each call also gets the cursor's key, so one hooks
- * object can serve every cursor of every connection: a connection holds tens of thousands of
- * bytes less than with closures per cursor (measured with a heap snapshot of 3,000 connections).
+ * object can serve every cursor of every connection, where closures per cursor cost each
+ * connection hundreds of bytes (a heap snapshot of 3,000 connections: 844 B less with this).
  */
 export interface StreamCursorHooks<K = undefined> {
   /** The stream's events with seq in (after, through], ascending; may return fewer than asked. */
