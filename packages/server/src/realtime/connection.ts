@@ -74,11 +74,13 @@ export class Connection implements FanoutTarget {
     this.origin = init.origin;
     this.#logBindings = { connectionId: init.id };
     this.budget = new FrameBudget(init.framesPerSecond, Date.now());
-    init.ws.on('close', () => {
-      clearTimeout(this.#graceTimer);
-      this.#closing();
-      init.onClosed(this);
-    });
+  }
+
+  /** The socket is gone (the gateway's close listener calls this once). */
+  socketClosed(): void {
+    clearTimeout(this.#graceTimer);
+    this.#closing();
+    this.#init.onClosed(this);
   }
 
   /**

@@ -36,23 +36,23 @@ export class Outbound {
   readonly #scheduler: FlushScheduler;
   readonly #softBytes: number;
   readonly #hardBytes: number;
-  readonly #isOpen: () => boolean;
+  readonly #webSocket: { readonly readyState: number; readonly OPEN: number };
   #queue: Buffer[] = [];
   #queuedBytes = 0;
   #open = true;
 
   /**
-   * `isOpen` says whether the WebSocket may still carry data frames: once a close frame went out
+   * `webSocket` says whether it may still carry data frames: once a close frame went out
    * (ws answers a client's close by itself), nothing may follow it on the wire.
    */
   constructor(
     socket: Duplex,
     scheduler: FlushScheduler,
     limits: { softBytes: number; hardBytes: number },
-    isOpen: () => boolean,
+    webSocket: { readonly readyState: number; readonly OPEN: number },
   ) {
     this.#socket = socket;
-    this.#isOpen = isOpen;
+    this.#webSocket = webSocket;
     this.#scheduler = scheduler;
     this.#softBytes = limits.softBytes;
     this.#hardBytes = limits.hardBytes;
@@ -87,7 +87,8 @@ export class Outbound {
     this.#queue = [];
     this.#queuedBytes = 0;
     const socket = this.#socket;
-    if (!this.#open || !this.#isOpen() || socket.destroyed || !socket.writable) return;
+    if (!this.#open || this.#webSocket.readyState !== this.#webSocket.OPEN || socket.destroyed || !socket.writable)
+      return;
     // Corked, the writes leave as one writev when uncorked: one syscall for the whole turn.
     const cork = queue.length > 1;
     if (cork) socket.cork();
