@@ -79,6 +79,8 @@ export interface RoomFact {
   kind: RoomKind;
   /** Private or direct: a non-member must not learn that it exists. */
   hidden: boolean;
+  /** A direct room's two people (`lib/direct-key.ts`); null for other rooms. */
+  directKey: string | null;
   deletedAt: number | null;
   memberCount: number;
 }

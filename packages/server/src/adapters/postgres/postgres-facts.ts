@@ -54,7 +54,7 @@ const branches: Branch[] = [
   {
     select: (p) => `SELECT 'room', r.id, '', '',
         json_build_object('kind', r.kind, 'hidden', r.kind = 'direct' OR r.visibility = 'private',
-          'deletedAt', r.deleted_at, 'memberCount', r.member_count)
+          'directKey', r.direct_key, 'deletedAt', r.deleted_at, 'memberCount', r.member_count)
       FROM rooms r WHERE r.id = ANY (${p(0)}::text[])`,
     values: (n) => [[...n.rooms]],
   },
@@ -99,7 +99,8 @@ const branches: Branch[] = [
     values: (n) => [column(n.txns, 0), column(n.txns, 1)],
   },
   {
-    // A direct room's key is both ids joined by ':'; the peer is the key without the user's id.
+    // The peer is the direct room's key without the user's id (the rule of lib/direct-key.ts, in SQL,
+    // so that the batch's facts stay one round trip).
     select: (p) => `SELECT 'blocked', k.room_id, k.user_id, '', NULL
       FROM unnest(${p(0)}::text[], ${p(1)}::text[]) AS k (room_id, user_id)
       JOIN rooms r ON r.id = k.room_id AND r.kind = 'direct'

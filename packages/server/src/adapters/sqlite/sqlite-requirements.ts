@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { directPeer } from '../../lib/direct-key.ts';
 import type { Facts, MemberFact, MessageFact, RoomFact } from '../log-writes.ts';
 
 /**
@@ -30,12 +31,20 @@ export class SqliteFacts implements Facts {
 
   #readRoom(roomId: string): RoomFact | undefined {
     const row = this.#sql.room.get(roomId) as
-      { kind: RoomFact['kind']; visibility: string; deleted_at: number | null; member_count: number } | undefined;
+      | {
+          kind: RoomFact['kind'];
+          visibility: string;
+          direct_key: string | null;
+          deleted_at: number | null;
+          member_count: number;
+        }
+      | undefined;
     return row === undefined
       ? undefined
       : {
           kind: row.kind,
           hidden: row.kind === 'direct' || row.visibility === 'private',
+          directKey: row.direct_key,
           deletedAt: row.deleted_at,
           memberCount: row.member_count,
         };
@@ -66,20 +75,16 @@ export class SqliteFacts implements Facts {
   }
 
   blockedByPeer(roomId: string, userId: string): boolean {
-    if (this.room(roomId)?.kind !== 'direct') return false;
-    return this.#sql.blockedByPeer.get({ room: roomId, user: userId }) !== undefined;
+    const directKey = this.room(roomId)?.directKey;
+    const peer = directKey == null ? undefined : directPeer(directKey, userId);
+    return peer !== undefined && this.#sql.blocked.get(peer, userId) !== undefined;
   }
 }
 
 function prepareStatements(db: DatabaseSync) {
   return {
-    room: db.prepare('SELECT kind, visibility, deleted_at, member_count FROM rooms WHERE id = ?'),
-    // A direct room's key is both ids joined by ':'; the peer is the key without the user's id.
-    blockedByPeer: db.prepare(
-      `SELECT 1 FROM rooms r JOIN blocks b
-         ON b.blocker_id = replace(replace(r.direct_key, $user || ':', ''), ':' || $user, '') AND b.blocked_id = $user
-       WHERE r.id = $room AND r.kind = 'direct'`,
-    ),
+    room: db.prepare('SELECT kind, visibility, direct_key, deleted_at, member_count FROM rooms WHERE id = ?'),
+    blocked: db.prepare('SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_id = ?'),
     member: db.prepare(
       'SELECT role, muted_until, read_seq FROM memberships WHERE room_id = ? AND user_id = ? AND left_seq IS NULL',
     ),

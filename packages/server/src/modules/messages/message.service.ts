@@ -75,7 +75,8 @@ export class MessageService {
     const { storage, clock } = this.#d;
     // Plain text, the common case, reads nothing before its commit: the retry, the room, the
     // membership, the right to post and a block are all checked inside the committing transaction
-    // (in that order, with the same answers). Replies, forwards and mentions read first.
+    // (in that order, with the same answers). Replies, forwards and mentions read data first, so
+    // they check the retry and the membership before those reads.
     const plain =
       input.forwardOf === undefined &&
       input.replyTo === undefined &&
@@ -85,11 +86,10 @@ export class MessageService {
       // A retry is answered before any check: the original was accepted, whatever changed since.
       const earlier = await this.#earlierSend(caller, roomId, input.txnId);
       if (earlier) return earlier;
-      const { room } = await requireMember(storage.rooms, roomId, caller.userId);
+      await requireMember(storage.rooms, roomId, caller.userId);
       if (input.forwardOf !== undefined && input.body !== undefined) {
         throw fail('bad_request', 'A forward carries the original text; send a comment as its own message.');
       }
-      await refuseBlockedPeer(storage.people, room, caller.userId);
     }
     const now = clock.now();
     const record: Omit<MessageRecord, 'seq' | 'reactions'> = {

@@ -1,4 +1,5 @@
 import type { MemberRecord, PeopleReader, RoomReader, RoomRecord } from '../../ports/index.ts';
+import { directPeer } from '../../lib/direct-key.ts';
 import { fail } from '../app-error.ts';
 import { isAdminRole } from './room-views.ts';
 
@@ -47,7 +48,7 @@ export function requireNotDirect(room: RoomRecord): void {
  */
 export async function refuseBlockedPeer(people: PeopleReader, room: RoomRecord, callerId: string): Promise<void> {
   if (room.kind !== 'direct' || room.directKey === null) return;
-  const peer = room.directKey.split(':').find((id) => id !== callerId);
+  const peer = directPeer(room.directKey, callerId);
   if (peer !== undefined && (await people.hasBlocked(peer, callerId))) {
     throw fail('user_unavailable', 'You cannot message this person.');
   }

@@ -9,6 +9,7 @@ import {
   type UpdateRoomRequest,
 } from '@natter/protocol';
 import type { MyRoomRecord, RoomRecord } from '../../ports/index.ts';
+import { directKeyOf } from '../../lib/direct-key.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { fail } from '../app-error.ts';
 import type { Caller } from '../auth/auth-context.ts';
@@ -114,7 +115,7 @@ export class RoomService {
     ) {
       throw fail('user_unavailable', 'You cannot message this person.');
     }
-    const directKey = [caller.userId, userId].sort().join(':');
+    const directKey = directKeyOf(caller.userId, userId);
     const existing = await storage.rooms.directRoom(directKey);
     if (existing) return this.get(caller, existing.id);
     const now = clock.now();
