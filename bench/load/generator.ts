@@ -28,7 +28,6 @@ function connectAll(list: BenchClient[], concurrency: number, timeoutMs: number)
     function finish() {
       clearTimeout(timer);
       phaseListener = undefined;
-      for (const client of waiting) client.stopRetrying();
       resolve();
     }
     const waiting = new Set(list);
