@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ContactList, FollowList, BlockList, Member, Message, MyRoom } from '@natter/protocol';
 import { person, RoomLog, time, UserLog } from '../../test/helpers/event-factory.ts';
-import type { OpArgs, OpResponse, RealtimeOpName } from '../realtime/op-types.ts';
 import { ChatState } from './chat-state.ts';
 import { fetchChatState, fromFetch, type OpCaller } from './from-fetch.ts';
 
@@ -157,8 +156,8 @@ void describe('fromFetch', () => {
           throw new Error(`unexpected ${op}`);
       }
     };
-    const call = (<N extends RealtimeOpName>(op: N, ...args: OpArgs<N>): Promise<OpResponse<N>> =>
-      Promise.resolve(answer(op, args[0] as never) as OpResponse<N>)) satisfies OpCaller;
+    // Typed by annotation, not `satisfies`: relating a generic arrow to OpCaller costs tsc seconds.
+    const call: OpCaller = (op, ...args) => Promise.resolve(answer(op, args[0] as never) as never);
     const state = await fetchChatState(call, me);
     assert.deepEqual(state.snapshot(), scenarioEvents().snapshot());
     assert.deepEqual(
