@@ -14,7 +14,7 @@ import {
 } from '../log-writes.ts';
 import { SqliteChanges, type ChangeContext } from './sqlite-changes.ts';
 import { SqliteFacts } from './sqlite-requirements.ts';
-import { logUniqueField, settle, sqliteJson, transaction } from './sqlite-support.ts';
+import { logUniqueField, settle, settleRead, sqliteJson, transaction } from './sqlite-support.ts';
 
 /**
  * The event log on one node:sqlite connection. A batch is one BEGIN IMMEDIATE ... COMMIT run
@@ -55,27 +55,29 @@ export class SqliteEventLog implements EventLog {
   }
 
   roomEvents(roomId: string, afterSeq: number, limit: number, throughSeq = noUpperBound): Promise<StoredEvent[]> {
-    return settle(() =>
+    return settleRead(this.#db, () =>
       this.#events('room', this.#sql.roomEvents.all(roomId, afterSeq, throughSeq, Math.max(0, limit))),
     );
   }
 
   latestRoomEvents(roomId: string, afterSeq: number, limit: number, throughSeq = noUpperBound): Promise<StoredEvent[]> {
-    return settle(() =>
+    return settleRead(this.#db, () =>
       this.#events('room', this.#sql.latestRoomEvents.all(roomId, afterSeq, throughSeq, Math.max(0, limit))).reverse(),
     );
   }
 
   userEvents(userId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    return settle(() => this.#events('user', this.#sql.userEvents.all(userId, afterSeq, Math.max(0, limit))));
+    return settleRead(this.#db, () =>
+      this.#events('user', this.#sql.userEvents.all(userId, afterSeq, Math.max(0, limit))),
+    );
   }
 
   userSeq(userId: string): Promise<number> {
-    return settle(() => Number(this.#sql.userSeq.get(userId)?.last_seq ?? 0));
+    return settleRead(this.#db, () => Number(this.#sql.userSeq.get(userId)?.last_seq ?? 0));
   }
 
   findTxn(userId: string, txnId: string): Promise<{ roomId: string; seq: number } | undefined> {
-    return settle(() => {
+    return settleRead(this.#db, () => {
       const row = this.#sql.findTxn.get(userId, txnId);
       return row === undefined ? undefined : { roomId: String(row.room_id), seq: Number(row.seq) };
     });

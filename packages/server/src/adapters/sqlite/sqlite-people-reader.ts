@@ -1,13 +1,15 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { PeopleReader, Since } from '../../ports/room-reader.ts';
 import { toSince, type SinceRow } from '../log-rows.ts';
-import { settle } from './sqlite-support.ts';
+import { settleRead } from './sqlite-support.ts';
 
 /** PeopleReader on one node:sqlite connection. Lists are oldest first, then by user id. */
 export class SqlitePeopleReader implements PeopleReader {
+  readonly #db: DatabaseSync;
   readonly #sql: ReturnType<typeof prepareStatements>;
 
   constructor(db: DatabaseSync) {
+    this.#db = db;
     this.#sql = prepareStatements(db);
   }
 
@@ -20,7 +22,7 @@ export class SqlitePeopleReader implements PeopleReader {
   }
 
   requests(userId: string): Promise<{ outgoing: Since[]; incoming: Since[] }> {
-    return settle(() => ({
+    return settleRead(this.#db, () => ({
       outgoing: (this.#sql.outgoing.all(userId) as unknown as SinceRow[]).map(toSince),
       incoming: (this.#sql.incoming.all(userId) as unknown as SinceRow[]).map(toSince),
     }));
@@ -51,11 +53,11 @@ export class SqlitePeopleReader implements PeopleReader {
   }
 
   #list(statement: StatementSync, userId: string): Promise<Since[]> {
-    return settle(() => (statement.all(userId) as unknown as SinceRow[]).map(toSince));
+    return settleRead(this.#db, () => (statement.all(userId) as unknown as SinceRow[]).map(toSince));
   }
 
   #exists(statement: StatementSync, a: string, b: string): Promise<boolean> {
-    return settle(() => statement.get(a, b) !== undefined);
+    return settleRead(this.#db, () => statement.get(a, b) !== undefined);
   }
 }
 

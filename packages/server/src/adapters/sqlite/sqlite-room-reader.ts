@@ -20,34 +20,38 @@ import {
   type SyncRoomRow,
 } from '../log-rows.ts';
 import { fts5Query, searchWords } from '../search-terms.ts';
-import { settle, sqliteJson } from './sqlite-support.ts';
+import { settleRead, sqliteJson } from './sqlite-support.ts';
 
 /** RoomReader on one node:sqlite connection. Calls run between batches, so they see committed writes only. */
 export class SqliteRoomReader implements RoomReader {
+  readonly #db: DatabaseSync;
   readonly #sql: ReturnType<typeof prepareStatements>;
 
   constructor(db: DatabaseSync) {
+    this.#db = db;
     this.#sql = prepareStatements(db);
   }
 
   room(roomId: string): Promise<RoomRecord | undefined> {
-    return settle(() => optional(this.#sql.room.get(roomId) as RoomRow | undefined, toRoom));
+    return settleRead(this.#db, () => optional(this.#sql.room.get(roomId) as RoomRow | undefined, toRoom));
   }
 
   roomByCode(code: string): Promise<RoomRecord | undefined> {
-    return settle(() => optional(this.#sql.roomByCode.get(code) as RoomRow | undefined, toRoom));
+    return settleRead(this.#db, () => optional(this.#sql.roomByCode.get(code) as RoomRow | undefined, toRoom));
   }
 
   directRoom(directKey: string): Promise<RoomRecord | undefined> {
-    return settle(() => optional(this.#sql.directRoom.get(directKey) as RoomRow | undefined, toRoom));
+    return settleRead(this.#db, () => optional(this.#sql.directRoom.get(directKey) as RoomRow | undefined, toRoom));
   }
 
   member(roomId: string, userId: string): Promise<MemberRecord | undefined> {
-    return settle(() => optional(this.#sql.member.get(roomId, userId) as MemberRow | undefined, toMember));
+    return settleRead(this.#db, () =>
+      optional(this.#sql.member.get(roomId, userId) as MemberRow | undefined, toMember),
+    );
   }
 
   members(roomId: string, options: { after?: string; limit: number }): Promise<MemberRecord[]> {
-    return settle(() =>
+    return settleRead(this.#db, () =>
       (this.#sql.members.all(roomId, options.after ?? '', Math.max(0, options.limit)) as unknown as MemberRow[]).map(
         toMember,
       ),
@@ -55,25 +59,25 @@ export class SqliteRoomReader implements RoomReader {
   }
 
   memberIds(roomId: string): Promise<string[]> {
-    return settle(() => this.#sql.memberIds.all(roomId).map((row) => String(row.user_id)));
+    return settleRead(this.#db, () => this.#sql.memberIds.all(roomId).map((row) => String(row.user_id)));
   }
 
   isBanned(roomId: string, userId: string): Promise<boolean> {
-    return settle(() => this.#sql.banned.get(roomId, userId) !== undefined);
+    return settleRead(this.#db, () => this.#sql.banned.get(roomId, userId) !== undefined);
   }
 
   bans(roomId: string): Promise<string[]> {
-    return settle(() => this.#sql.bans.all(roomId).map((row) => String(row.user_id)));
+    return settleRead(this.#db, () => this.#sql.bans.all(roomId).map((row) => String(row.user_id)));
   }
 
   myRooms(userId: string, unreadCap: number): Promise<MyRoomRecord[]> {
-    return settle(() =>
+    return settleRead(this.#db, () =>
       (this.#sql.myRooms.all({ userId, cap: Math.max(0, unreadCap) }) as unknown as MyRoomRow[]).map(toMyRoom),
     );
   }
 
   myRoom(userId: string, roomId: string, unreadCap: number): Promise<MyRoomRecord | undefined> {
-    return settle(() =>
+    return settleRead(this.#db, () =>
       optional(
         this.#sql.myRoom.get({ userId, roomId, cap: Math.max(0, unreadCap) }) as MyRoomRow | undefined,
         toMyRoom,
@@ -82,7 +86,7 @@ export class SqliteRoomReader implements RoomReader {
   }
 
   directory(options: { query: string; after?: string; limit: number }): Promise<RoomRecord[]> {
-    return settle(() =>
+    return settleRead(this.#db, () =>
       (
         this.#sql.directory.all({
           query: options.query.toLowerCase(),
@@ -94,22 +98,24 @@ export class SqliteRoomReader implements RoomReader {
   }
 
   syncRooms(userId: string): Promise<SyncRoomRecord[]> {
-    return settle(() => (this.#sql.syncRooms.all(userId) as unknown as SyncRoomRow[]).map(toSyncRoom));
+    return settleRead(this.#db, () => (this.#sql.syncRooms.all(userId) as unknown as SyncRoomRow[]).map(toSyncRoom));
   }
 
   message(messageId: string): Promise<MessageRecord | undefined> {
-    return settle(() => this.#withReactions(this.#sql.message.all(messageId))[0]);
+    return settleRead(this.#db, () => this.#withReactions(this.#sql.message.all(messageId))[0]);
   }
 
   messagesById(ids: readonly string[]): Promise<MessageRecord[]> {
-    return settle(() => inIdOrder(ids, this.#withReactions(this.#sql.messagesById.all(JSON.stringify(ids)))));
+    return settleRead(this.#db, () =>
+      inIdOrder(ids, this.#withReactions(this.#sql.messagesById.all(JSON.stringify(ids)))),
+    );
   }
 
   messages(
     roomId: string,
     range: { afterSeq?: number; beforeSeq?: number; limit: number; newest: boolean },
   ): Promise<MessageRecord[]> {
-    return settle(() => {
+    return settleRead(this.#db, () => {
       const statement = range.newest ? this.#sql.newestMessages : this.#sql.oldestMessages;
       const rows = statement.all(
         roomId,
@@ -123,7 +129,7 @@ export class SqliteRoomReader implements RoomReader {
   }
 
   search(roomIds: readonly string[], query: string, limit: number): Promise<MessageRecord[]> {
-    return settle(() => {
+    return settleRead(this.#db, () => {
       const words = searchWords(query);
       if (words.length === 0 || roomIds.length === 0 || limit <= 0) return [];
       return this.#withReactions(

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { RotateResult, SessionRecord, SessionStore } from '../../ports/session-store.ts';
-import { changed, settle, transaction } from './sqlite-support.ts';
+import { changed, settle, settleRead, transaction } from './sqlite-support.ts';
 import { sessionColumns as columns, toSession, type SessionRow } from '../sql-rows.ts';
 
 /** The store's statements, prepared once per connection. */
@@ -72,7 +72,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   findById(id: string): Promise<SessionRecord | undefined> {
-    return settle(() => {
+    return settleRead(this.#db, () => {
       const row = this.#sql.byId.get(id);
       return row === undefined ? undefined : toSession(row as unknown as SessionRow);
     });
@@ -109,7 +109,9 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   listActive(userId: string, now: number): Promise<SessionRecord[]> {
-    return settle(() => (this.#sql.listActive.all({ userId, now }) as unknown as SessionRow[]).map(toSession));
+    return settleRead(this.#db, () =>
+      (this.#sql.listActive.all({ userId, now }) as unknown as SessionRow[]).map(toSession),
+    );
   }
 
   revoke(userId: string, sessionId: string, now: number): Promise<boolean> {

@@ -23,6 +23,7 @@ export function configureConnection(db: DatabaseSync): void {
  * the same file waits (busy_timeout) instead of failing halfway through with SQLITE_BUSY.
  */
 export function transaction<T>(db: DatabaseSync, fn: () => T): T {
+  endReadSnapshots();
   db.exec('BEGIN IMMEDIATE');
   try {
     const result = fn();
@@ -35,11 +36,58 @@ export function transaction<T>(db: DatabaseSync, fn: () => T): T {
   }
 }
 
-/** Runs synchronous store code and hands back a promise, so a throw becomes a rejection. */
+/**
+ * Runs synchronous store code and hands back a promise, so a throw becomes a rejection. Any read
+ * snapshot is ended first: `fn` may write, and it must see (and be seen by) every finished commit.
+ */
 export function settle<T>(fn: () => T): Promise<T> {
+  endReadSnapshots();
   return new Promise((resolve) => {
     resolve(fn());
   });
+}
+
+/** Connections holding a read snapshot, and whether the end of the turn will end them. */
+const snapshots = new Set<DatabaseSync>();
+let endScheduled = false;
+
+/**
+ * As settle, for code that only reads, inside a read snapshot shared with the other reads of this
+ * event-loop turn. Outside a transaction, SQLite opens and closes a read transaction around every
+ * statement; in WAL mode that costs file locks, a look at the WAL and, when any other connection
+ * has committed since, the connection's whole page cache. Measured on a bench database: 7.5 µs
+ * per primary-key read alone, 1.7 µs inside a transaction, and 57–120 µs per read during a
+ * reconnect storm while the writer thread commits. One snapshot per turn pays that once.
+ *
+ * A snapshot sees every commit that finished before its first read. It ends at the end of the turn
+ * (setImmediate), before anything writes on this thread (settle, transaction), and whenever this
+ * thread learns of a commit by another connection (the writer thread's answers call
+ * endReadSnapshots first), so a read never misses a commit whose result its caller has seen.
+ */
+export function settleRead<T>(db: DatabaseSync, fn: () => T): Promise<T> {
+  if (!db.isTransaction) {
+    db.exec('BEGIN');
+    snapshots.add(db);
+    if (!endScheduled) {
+      endScheduled = true;
+      setImmediate(endOfTurn);
+    }
+  }
+  return new Promise((resolve) => {
+    resolve(fn());
+  });
+}
+
+function endOfTurn(): void {
+  endScheduled = false;
+  endReadSnapshots();
+}
+
+/** Ends every open read snapshot on this thread (see settleRead). */
+export function endReadSnapshots(): void {
+  if (snapshots.size === 0) return;
+  for (const db of snapshots) if (db.isOpen && db.isTransaction) db.exec('COMMIT');
+  snapshots.clear();
 }
 
 /** node:sqlite's error for SQLITE_CONSTRAINT_UNIQUE reads "UNIQUE constraint failed: users.email". */

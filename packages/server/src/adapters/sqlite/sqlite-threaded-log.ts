@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { EventLog, StoredEvent, Write, WriteResult } from '../../ports/event-log.ts';
 import type { CommitRequest } from './sqlite-commit-worker.ts';
 import type { SqliteEventLog } from './sqlite-event-log.ts';
+import { endReadSnapshots } from './sqlite-support.ts';
 
 type Answer = { id: number; ok: true; results: WriteResult[] } | { id: number; ok: false; message: string };
 
@@ -9,9 +10,9 @@ type Answer = { id: number; ok: true; results: WriteResult[] } | { id: number; o
  * The event log of a SQLite file with its commits on a writer thread. node:sqlite is synchronous,
  * so on the main thread every COMMIT held the event loop for an fsync: about 2 ms typically and
  * 30–90 ms at the tail on these machines, during which no frame was read or fanned out (the bench
- * profile showed it as the largest self time of a busy server). Reads stay on the main connection:
- * in WAL mode each statement sees every commit that finished before it, so a caller that awaited
- * a commit reads its effects. Batches go to the thread one at a time from the Committer, so commit
+ * profile showed it as the largest self time of a busy server). Reads stay on the main connection,
+ * in read snapshots that end whenever an answer arrives (settleRead), so a caller that awaited a
+ * commit reads its effects. Batches go to the thread one at a time from the Committer, so commit
  * order, seq order and answer order stay the same.
  */
 export class SqliteThreadedLog implements EventLog {
@@ -27,6 +28,8 @@ export class SqliteThreadedLog implements EventLog {
     // Only pending commits keep the process alive, as a synchronous commit would have.
     this.#worker.unref();
     this.#worker.on('message', (answer: Answer) => {
+      // Whoever hears of this commit may read next, and must see it (see settleRead).
+      endReadSnapshots();
       const waiter = this.#waiting.get(answer.id);
       if (waiter === undefined) return;
       this.#waiting.delete(answer.id);

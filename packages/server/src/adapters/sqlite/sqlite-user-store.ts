@@ -1,6 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { NewUser, UserPatch, UserRecord, UserStore } from '../../ports/user-store.ts';
-import { changed, settle, transaction, withUniqueFields } from './sqlite-support.ts';
+import { changed, settle, settleRead, transaction, withUniqueFields } from './sqlite-support.ts';
 import { toUser, userColumns as columns, type UserRow } from '../sql-rows.ts';
 
 // Prefix matching by range rather than LIKE: `%` and `_` need no escaping, and the comparison is
@@ -86,15 +86,15 @@ export class SqliteUserStore implements UserStore {
   }
 
   findById(id: string): Promise<UserRecord | undefined> {
-    return settle(() => this.#one(this.#sql.byId, id));
+    return settleRead(this.#db, () => this.#one(this.#sql.byId, id));
   }
 
   findByUsername(username: string): Promise<UserRecord | undefined> {
-    return settle(() => this.#one(this.#sql.byUsername, username));
+    return settleRead(this.#db, () => this.#one(this.#sql.byUsername, username));
   }
 
   findByEmail(email: string): Promise<UserRecord | undefined> {
-    return settle(() => this.#one(this.#sql.byEmail, email));
+    return settleRead(this.#db, () => this.#one(this.#sql.byEmail, email));
   }
 
   update(id: string, patch: UserPatch, now: number): Promise<UserRecord | undefined> {
@@ -119,15 +119,17 @@ export class SqliteUserStore implements UserStore {
   }
 
   search(prefix: string, limit: number): Promise<UserRecord[]> {
-    return settle(() => this.#many(this.#sql.search.all({ prefix: prefix.toLowerCase(), limit: Math.max(0, limit) })));
+    return settleRead(this.#db, () =>
+      this.#many(this.#sql.search.all({ prefix: prefix.toLowerCase(), limit: Math.max(0, limit) })),
+    );
   }
 
   list(options: { after?: string; limit: number }): Promise<UserRecord[]> {
-    return settle(() => this.#many(this.#sql.list.all(options.after ?? '', Math.max(0, options.limit))));
+    return settleRead(this.#db, () => this.#many(this.#sql.list.all(options.after ?? '', Math.max(0, options.limit))));
   }
 
   countActiveAdmins(): Promise<number> {
-    return settle(() => Number(this.#sql.countActiveAdmins.get()?.n ?? 0));
+    return settleRead(this.#db, () => Number(this.#sql.countActiveAdmins.get()?.n ?? 0));
   }
 
   #one(statement: StatementSync, value: string): UserRecord | undefined {
