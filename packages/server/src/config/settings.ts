@@ -228,7 +228,7 @@ export const settings = {
     flag: '--ws-soft-buffer-bytes',
     default: '262144',
     parse: integer(4096, 1 << 30),
-    doc: 'Outbound bytes queued for a connection above which typing and presence are dropped.',
+    doc: "Bytes a connection's socket has not yet sent above which typing and presence are dropped for it.",
   }),
   wsHardBufferBytes: setting({
     env: 'NATTER_WS_HARD_BUFFER_BYTES',

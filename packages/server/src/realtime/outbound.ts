@@ -82,15 +82,17 @@ export class Outbound {
   }
 
   /**
-   * Queues framed bytes for the end of the turn. Ephemeral frames (typing, presence) are dropped
-   * above the soft cap; anything that would pass the hard cap is refused with 'overflow' and the
-   * caller closes the connection. A frame bigger than the hard cap still goes out on an idle
-   * socket, so one large sync result does not condemn a healthy client.
+   * Queues framed bytes for the next flush. Ephemeral frames (typing, presence) are dropped when
+   * the socket itself holds more than the soft cap, the sign of a reader that is behind (what waits
+   * here for a paced flush is not the reader's doing); anything that would pass the hard cap, ours
+   * and the socket's bytes together, is refused with 'overflow' and the caller closes the
+   * connection. A frame bigger than the hard cap still goes out on an idle socket, so one large
+   * sync result does not condemn a healthy client.
    */
   push(bytes: Buffer, ephemeral: boolean): PushResult {
     if (!this.#open) return 'dropped';
+    if (ephemeral && this.#socket.writableLength > this.#softBytes) return 'dropped';
     const pending = this.pendingBytes();
-    if (ephemeral && pending > this.#softBytes) return 'dropped';
     if (pending > 0 && pending + bytes.length > this.#hardBytes) return 'overflow';
     this.#queue.push(bytes);
     this.#queuedBytes += bytes.length;

@@ -7,31 +7,43 @@ const open = { readyState: 1, OPEN: 1 };
 const limits = { softBytes: 1 << 20, hardBytes: 4 << 20 };
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** A socket that records each write call it gets (a writev counts once) and the bytes of each. */
-function recordingSocket(options: { slowMs?: number } = {}): { socket: Duplex; writes: string[] } {
+/** A socket that records each write call it gets (a writev counts once), its bytes and when it ended. */
+function recordingSocket(options: { slowMs?: number } = {}): { socket: Duplex; writes: string[]; at: number[] } {
   const writes: string[] = [];
+  const at: number[] = [];
   const spin = (): void => {
     const until = performance.now() + (options.slowMs ?? 0);
     while (performance.now() < until) {
       // A slow kernel write, as when a big room's thousand sockets are written in one round.
     }
   };
+  const record = (bytes: string, callback: () => void): void => {
+    spin();
+    writes.push(bytes);
+    at.push(performance.now());
+    callback();
+  };
   const socket = new Duplex({
     read() {
       // Nothing to read.
     },
     write(chunk: Buffer, _encoding, callback) {
-      spin();
-      writes.push(chunk.toString());
-      callback();
+      record(chunk.toString(), callback);
     },
     writev(chunks, callback) {
-      spin();
-      writes.push(chunks.map(({ chunk }) => (chunk as Buffer).toString()).join(''));
-      callback();
+      record(chunks.map(({ chunk }) => (chunk as Buffer).toString()).join(''), callback);
     },
   });
-  return { socket, writes };
+  return { socket, writes, at };
+}
+
+/** Resolves once `done()` holds, checking every millisecond; fails after a second. */
+async function until(done: () => boolean): Promise<void> {
+  const deadline = performance.now() + 1000;
+  while (!done()) {
+    if (performance.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
 }
 
 describe('outbound flushing', () => {
@@ -42,14 +54,15 @@ describe('outbound flushing', () => {
     outbound.push(Buffer.from('a'), false);
     outbound.push(Buffer.from('b'), false);
     await nextTurn();
+    assert.deepEqual(writes, ['ab'], 'the first round goes out at the end of its turn');
     outbound.push(Buffer.from('c'), false);
-    await nextTurn();
+    await until(() => writes.length === 2);
     assert.deepEqual(writes, ['ab', 'c']);
   });
 
-  it('after a round of writes that took a while, waits about as long, so later frames share writes', async () => {
+  it('after a round of writes that took a while, waits about as long before the next', async () => {
     const scheduler = new FlushScheduler();
-    const slow = recordingSocket({ slowMs: 5 });
+    const slow = recordingSocket({ slowMs: 10 });
     const fast = recordingSocket();
     const big = new Outbound(slow.socket, scheduler, limits, open);
     const small = new Outbound(fast.socket, scheduler, limits, open);
@@ -57,17 +70,14 @@ describe('outbound flushing', () => {
     small.push(Buffer.from('1'), false);
     await nextTurn();
     assert.deepEqual(fast.writes, ['1'], 'the first round goes out at the end of its turn');
-    // The round took over 5 ms: what comes in the next turns waits for the rest, then leaves together.
+    // The round took over 10 ms: the next one waits at least that long after it, and what comes
+    // meanwhile (on a machine that keeps up, several turns' worth) leaves in the same writes.
     small.push(Buffer.from('2'), false);
     await nextTurn();
     small.push(Buffer.from('3'), false);
-    await nextTurn();
-    assert.deepEqual(fast.writes, ['1'], 'nothing is written during the rest');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    assert.deepEqual(fast.writes, ['1', '23']);
-    // That round was quick, so the server is back to writing at the end of each turn.
-    small.push(Buffer.from('4'), false);
-    await nextTurn();
-    assert.deepEqual(fast.writes, ['1', '23', '4']);
+    await until(() => fast.writes.join('') === '123');
+    const slowDone = slow.at[0] ?? Infinity;
+    const next = fast.at[1] ?? -Infinity;
+    assert.ok(next - slowDone >= 9.5, `the next round waited ${(next - slowDone).toFixed(1)} ms`);
   });
 });
