@@ -26,6 +26,8 @@ export async function openSqliteStorage(options: { path: string; commitThread?: 
     migrateSqlite(db);
     // An in-memory database cannot be shared with a second connection, so it always commits here.
     const threaded = options.commitThread === true && options.path !== ':memory:';
+    // The writer thread checkpoints; a checkpoint here would copy the WAL on the event loop.
+    if (threaded) db.exec('PRAGMA wal_autocheckpoint = 0');
     return new SqliteStorage(db, threaded ? options.path : undefined);
   } catch (error) {
     db.close();
