@@ -5,6 +5,7 @@ import type { Caller, Origin } from '../modules/auth/auth-context.ts';
 import { encodeFrame, type Encoding } from './codec.ts';
 import type { FanoutTarget } from './fanout.ts';
 import { FrameBudget } from './frame-budget.ts';
+import type { ExpiryWheel } from './expiry-wheel.ts';
 import type { Authenticated } from './gateway-deps.ts';
 import type { GatewayStats } from './gateway-metrics.ts';
 import type { LiveStreams } from './live-streams.ts';
@@ -14,16 +15,10 @@ import type { PreparedEvent, SharedFrame } from './shared-frame.ts';
 /** Where a connection is in its life. */
 export type ConnectionPhase = 'authenticating' | 'open' | 'closing';
 
-/** Everything a connection is built from. */
-export interface ConnectionInit {
-  id: string;
-  ws: WebSocket;
-  /** Undefined when the client offered no encoding we speak (the connection is closed at once). */
-  encoding: Encoding | undefined;
-  origin: Origin;
+/** What every connection of a gateway shares: one object for all of them. */
+export interface ConnectionHost {
   /** The gateway's logger; the connection's own is a child of it with the connection's id. */
   logger: FastifyBaseLogger;
-  outbound: Outbound;
   stats: GatewayStats;
   framesPerSecond: number;
   /** How long a closing peer may take to answer our close frame before the socket is dropped. */
@@ -32,10 +27,20 @@ export interface ConnectionInit {
   onClosing(connection: Connection): void;
   /** Called once when the socket is gone. */
   onClosed(connection: Connection): void;
+  /** Closes connections whose token ran out. */
+  expiry: ExpiryWheel<Connection>;
 }
 
-// setTimeout takes at most a signed 32-bit delay; a longer token lifetime is checked again then.
-const maxTimerMs = 2 ** 31 - 1;
+/** Everything a connection is built from. */
+export interface ConnectionInit {
+  id: string;
+  ws: WebSocket;
+  /** Undefined when the client offered no encoding we speak (the connection is closed at once). */
+  encoding: Encoding | undefined;
+  origin: Origin;
+  outbound: Outbound;
+  host: ConnectionHost;
+}
 
 /** One client socket: its identity, its outbound queue, its budget, and how it ends. */
 export class Connection implements FanoutTarget {
@@ -48,53 +53,64 @@ export class Connection implements FanoutTarget {
   lastSeen = Date.now();
   /** Set once a sync reply positioned the connection's streams. */
   streams: LiveStreams | null = null;
-  /** Frames that arrived while the first authentication was in flight, handled after it. */
-  readonly stash: RawData[] = [];
   authInFlight = false;
   /** Syncs run one after another on a connection. */
   syncQueue: Promise<void> = Promise.resolve();
   /** Numbers presence.watch requests so a slow earlier one cannot overwrite a later one. */
   watchRequests = 0;
-  readonly #init: ConnectionInit;
+  readonly #host: ConnectionHost;
+  readonly #outbound: Outbound;
+  /** Frames that arrived while the first authentication was in flight, handled after it. */
+  #stash: RawData[] | null = null;
   #caller: Caller | null = null;
   #expiresAt = 0;
   #phase: ConnectionPhase = 'authenticating';
-  #expiryTimer: NodeJS.Timeout | undefined;
   #graceTimer: NodeJS.Timeout | undefined;
   #authTimer: NodeJS.Timeout | undefined;
   #closeCode: number | undefined;
-  #logBindings: Record<string, string>;
   #logger: FastifyBaseLogger | undefined;
 
   constructor(init: ConnectionInit) {
-    this.#init = init;
+    this.#host = init.host;
+    this.#outbound = init.outbound;
     this.id = init.id;
     this.ws = init.ws;
     this.encoding = init.encoding;
     this.origin = init.origin;
-    this.#logBindings = { connectionId: init.id };
-    this.budget = new FrameBudget(init.framesPerSecond, Date.now());
+    this.budget = new FrameBudget(init.host.framesPerSecond, Date.now());
   }
 
   /** The socket is gone (the gateway's close listener calls this once). */
   socketClosed(): void {
     clearTimeout(this.#graceTimer);
     this.#closing();
-    this.#init.onClosed(this);
+    this.#host.onClosed(this);
   }
 
   /**
-   * This connection's logger, made on first use: a pino child per socket costs memory and time
-   * that 20,000 quiet connections would pay for nothing.
+   * This connection's logger, made on first use, with its id and, once authenticated, its user's:
+   * a pino child per socket costs memory and time that 20,000 quiet connections would pay for nothing.
    */
   get logger(): FastifyBaseLogger {
-    return (this.#logger ??= this.#init.logger.child(this.#logBindings));
+    const userId = this.#caller?.userId;
+    return (this.#logger ??= this.#host.logger.child(
+      userId === undefined ? { connectionId: this.id } : { connectionId: this.id, userId },
+    ));
   }
 
-  /** Adds fields to every later line this connection logs. */
-  bindLog(fields: Record<string, string>): void {
-    this.#logBindings = { ...this.#logBindings, ...fields };
-    this.#logger = undefined;
+  /** Keeps a frame that arrived while the first authentication was in flight; false when too many wait. */
+  stashFrame(data: RawData, max: number): boolean {
+    const stash = (this.#stash ??= []);
+    if (stash.length >= max) return false;
+    stash.push(data);
+    return true;
+  }
+
+  /** The frames stashed during authentication, in arrival order, and forgets them. */
+  takeStash(): RawData[] {
+    const stash = this.#stash ?? [];
+    this.#stash = null;
+    return stash;
   }
 
   /** The signed-in user's id; empty before authentication. */
@@ -140,10 +156,19 @@ export class Connection implements FanoutTarget {
   authenticated(auth: Authenticated): void {
     clearTimeout(this.#authTimer);
     this.#authTimer = undefined;
+    if (this.#caller?.userId !== auth.caller.userId) this.#logger = undefined;
     this.#caller = auth.caller;
+    this.#host.expiry.remove(this);
     this.#expiresAt = auth.expiresAt;
     if (this.#phase === 'authenticating') this.#phase = 'open';
-    this.#scheduleExpiry();
+    if (this.#phase === 'closing') return;
+    if (this.#expiresAt <= Date.now()) this.expired();
+    else this.#host.expiry.add(this);
+  }
+
+  /** The token ran out (the gateway's expiry wheel calls this). */
+  expired(): void {
+    this.close(closeCodes.tokenExpired, 'token expired');
   }
 
   /** Encodes a frame for this connection alone (hello, results, errors) and queues it. */
@@ -180,54 +205,37 @@ export class Connection implements FanoutTarget {
   close(code: number, reason: string): void {
     if (this.#phase === 'closing') return;
     this.#closeCode = code;
-    this.#init.outbound.end(code !== closeCodes.slowConsumer);
+    this.#outbound.end(code !== closeCodes.slowConsumer);
     this.#closing();
     if (this.ws.readyState === this.ws.OPEN) this.ws.close(code, reason);
     this.#graceTimer = setTimeout(() => {
       this.ws.terminate();
-    }, this.#init.closeGraceMs);
+    }, this.#host.closeGraceMs);
     this.#graceTimer.unref();
   }
 
   #push(bytes: Buffer, ephemeral: boolean, type: ServerFrame['type']): void {
-    const stats = this.#init.stats;
-    const result = this.#init.outbound.push(bytes, ephemeral);
+    const stats = this.#host.stats;
+    const result = this.#outbound.push(bytes, ephemeral);
     if (result === 'queued') {
       stats.framesOut[type] += 1;
     } else if (result === 'dropped') {
       if (ephemeral) stats.ephemeralDropped += 1;
     } else {
       stats.slowConsumerCloses += 1;
-      this.logger.info({ pendingBytes: this.#init.outbound.pendingBytes() }, 'closing a slow consumer');
+      this.logger.info({ pendingBytes: this.#outbound.pendingBytes() }, 'closing a slow consumer');
       this.close(closeCodes.slowConsumer, 'too slow: resume from your cursor');
     }
-  }
-
-  #scheduleExpiry(): void {
-    clearTimeout(this.#expiryTimer);
-    const delay = this.#expiresAt - Date.now();
-    if (delay <= 0) {
-      this.close(closeCodes.tokenExpired, 'token expired');
-      return;
-    }
-    this.#expiryTimer = setTimeout(
-      () => {
-        if (Date.now() >= this.#expiresAt) this.close(closeCodes.tokenExpired, 'token expired');
-        else this.#scheduleExpiry();
-      },
-      Math.min(delay, maxTimerMs),
-    );
-    this.#expiryTimer.unref();
   }
 
   /** Runs once, whichever side closes first. */
   #closing(): void {
     if (this.#phase === 'closing') return;
     this.#phase = 'closing';
-    this.#init.outbound.end(false);
-    clearTimeout(this.#expiryTimer);
+    this.#outbound.end(false);
+    this.#host.expiry.remove(this);
     clearTimeout(this.#authTimer);
     this.streams?.stop();
-    this.#init.onClosing(this);
+    this.#host.onClosing(this);
   }
 }

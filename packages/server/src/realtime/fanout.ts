@@ -50,11 +50,12 @@ const none: readonly never[] = [];
  */
 export class FanoutEngine<T extends FanoutTarget> {
   readonly #options: FanoutOptions;
-  readonly #rooms = new Map<string, Set<T>>();
-  readonly #users = new Map<string, Set<T>>();
-  readonly #watchers = new Map<string, Set<T>>();
+  readonly #rooms: Index<T> = new Map();
+  readonly #users: Index<T> = new Map();
+  readonly #watchers: Index<T> = new Map();
   /** Per connection: the rooms it follows and the users it watches, to unindex it in one go. */
-  readonly #links = new Map<T, { rooms: Set<string>; watching: Set<string> }>();
+  /** What each connection is indexed under; `watching` is null until it watches someone's presence. */
+  readonly #links = new Map<T, { rooms: Set<string>; watching: Set<string> | null }>();
   readonly #journal: SyncJournal;
   #tasks: Task<T>[] = [];
   #head = 0;
@@ -69,7 +70,7 @@ export class FanoutEngine<T extends FanoutTarget> {
   /** Indexes an authenticated connection under its user (user events, typing exclusion). */
   add(target: T): void {
     addTo(this.#users, target.userId, target);
-    this.#links.set(target, { rooms: new Set(), watching: new Set() });
+    this.#links.set(target, { rooms: new Set(), watching: null });
   }
 
   /** Removes a connection from every index; false when it was never added. */
@@ -79,7 +80,7 @@ export class FanoutEngine<T extends FanoutTarget> {
     this.#links.delete(target);
     removeFrom(this.#users, target.userId, target);
     for (const roomId of links.rooms) removeFrom(this.#rooms, roomId, target);
-    for (const userId of links.watching) removeFrom(this.#watchers, userId, target);
+    for (const userId of links.watching ?? []) removeFrom(this.#watchers, userId, target);
     return true;
   }
 
@@ -90,7 +91,7 @@ export class FanoutEngine<T extends FanoutTarget> {
 
   /** How many local connections the user has. */
   countOf(userId: string): number {
-    return this.#users.get(userId)?.size ?? 0;
+    return sizeOf(this.#users.get(userId));
   }
 
   /** Routes the room's events to `target` from now on. */
@@ -111,9 +112,10 @@ export class FanoutEngine<T extends FanoutTarget> {
   watch(target: T, userIds: ReadonlySet<string>): void {
     const links = this.#links.get(target);
     if (links === undefined) return;
-    for (const userId of links.watching) if (!userIds.has(userId)) removeFrom(this.#watchers, userId, target);
-    for (const userId of userIds) if (!links.watching.has(userId)) addTo(this.#watchers, userId, target);
-    links.watching = new Set(userIds);
+    const before = links.watching;
+    for (const userId of before ?? []) if (!userIds.has(userId)) removeFrom(this.#watchers, userId, target);
+    for (const userId of userIds) if (before?.has(userId) !== true) addTo(this.#watchers, userId, target);
+    links.watching = userIds.size === 0 ? null : new Set(userIds);
   }
 
   /** Starts recording events for a connection whose sync is in flight. */
@@ -247,19 +249,38 @@ function sameStream(a: PreparedEvent | undefined, b: PreparedEvent): boolean {
   return a !== undefined && a.stream === b.stream && a.streamId === b.streamId;
 }
 
-function snapshot<T>(set: ReadonlySet<T> | undefined): readonly T[] {
-  return set === undefined || set.size === 0 ? none : [...set];
+/**
+ * Connections by user or room. A key with one connection holds it directly, not in a Set: most
+ * users have one connection, and a Set costs about 200 bytes of heap, for every connection.
+ */
+type Index<T> = Map<string, T | Set<T>>;
+
+function snapshot<T>(entry: T | Set<T> | undefined): readonly T[] {
+  if (entry === undefined) return none;
+  if (entry instanceof Set) return entry.size === 0 ? none : [...entry];
+  return [entry];
 }
 
-function addTo<T>(index: Map<string, Set<T>>, key: string, target: T): void {
-  const set = index.get(key);
-  if (set === undefined) index.set(key, new Set([target]));
-  else set.add(target);
+function sizeOf<T>(entry: T | Set<T> | undefined): number {
+  if (entry === undefined) return 0;
+  return entry instanceof Set ? entry.size : 1;
 }
 
-function removeFrom<T>(index: Map<string, Set<T>>, key: string, target: T): void {
-  const set = index.get(key);
-  if (set === undefined) return;
-  set.delete(target);
-  if (set.size === 0) index.delete(key);
+function addTo<T>(index: Index<T>, key: string, target: T): void {
+  const entry = index.get(key);
+  if (entry === undefined) index.set(key, target);
+  else if (entry instanceof Set) entry.add(target);
+  else if (entry !== target) index.set(key, new Set([entry, target]));
+}
+
+function removeFrom<T>(index: Index<T>, key: string, target: T): void {
+  const entry = index.get(key);
+  if (entry === undefined) return;
+  if (!(entry instanceof Set)) {
+    if (entry === target) index.delete(key);
+    return;
+  }
+  entry.delete(target);
+  if (entry.size === 0) index.delete(key);
+  else if (entry.size === 1) index.set(key, entry.values().next().value as T);
 }

@@ -94,16 +94,14 @@ export async function authenticateAndOpen(
   if (frameId !== null) {
     connection.send({ type: 'result', id: frameId, data: { expiresAt: new Date(verified.expiresAt).toISOString() } });
   }
-  for (const stashed of connection.stash.splice(0)) handleMessage(ctx, connection, stashed);
+  for (const stashed of connection.takeStash()) handleMessage(ctx, connection, stashed);
 }
 
 function handleFirstFrame(ctx: GatewayContext, connection: Connection, data: RawData): void {
   if (connection.authInFlight) {
     // Bounded like the frame budget's burst: a client has no reason to send more before hello.
-    if (connection.stash.length >= ctx.deps.limits.framesPerSecond * 2) {
+    if (!connection.stashFrame(data, ctx.deps.limits.framesPerSecond * 2)) {
       connection.close(closeCodes.policyViolation, 'too many frames before hello');
-    } else {
-      connection.stash.push(data);
     }
     return;
   }

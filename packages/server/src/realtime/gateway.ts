@@ -5,7 +5,8 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { uuidv7 } from '../lib/ids.ts';
 import type { BusMessage, PresenceReader } from '../ports/index.ts';
 import { encodingOf } from './codec.ts';
-import { Connection } from './connection.ts';
+import { Connection, type ConnectionHost } from './connection.ts';
+import { ExpiryWheel } from './expiry-wheel.ts';
 import { FanoutEngine } from './fanout.ts';
 import { authenticateAndOpen, handleMessage } from './frame-router.ts';
 import type { GatewayContext } from './gateway-context.ts';
@@ -70,6 +71,16 @@ export function createRealtimeGateway(
     fanout.publishPresence(userId, online);
   });
   const flusher = new FlushScheduler();
+  const bufferLimits = { softBytes: limits.softBufferBytes, hardBytes: limits.hardBufferBytes };
+  const host: ConnectionHost = {
+    logger: log,
+    stats,
+    framesPerSecond: limits.framesPerSecond,
+    closeGraceMs,
+    onClosing,
+    onClosed,
+    expiry: new ExpiryWheel<Connection>(),
+  };
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxFrameBytes,
@@ -93,7 +104,6 @@ export function createRealtimeGateway(
       connection.authenticated(auth);
       // A token that expired on the way in closes the connection at once: do not index it.
       if (connection.isClosing()) return false;
-      connection.bindLog({ userId });
       fanout.add(connection);
       presence.connected(userId);
       if (debugging()) connection.logger.debug({}, 'connection open');
@@ -144,18 +154,8 @@ export function createRealtimeGateway(
       ws,
       encoding,
       origin: { ip: request.socket.remoteAddress ?? '', userAgent: request.headers['user-agent'] ?? null },
-      logger: log,
-      outbound: new Outbound(
-        socket,
-        flusher,
-        { softBytes: limits.softBufferBytes, hardBytes: limits.hardBufferBytes },
-        ws,
-      ),
-      stats,
-      framesPerSecond: limits.framesPerSecond,
-      closeGraceMs,
-      onClosing,
-      onClosed,
+      outbound: new Outbound(socket, flusher, bufferLimits, ws),
+      host,
     });
     connections.add(connection);
     connectionOf.set(ws, connection);

@@ -1,4 +1,4 @@
-import { authSubprotocolPrefix, closeCodes, type ErrorCode } from '@natter/protocol';
+import { authSubprotocolPrefix, closeCodes, subprotocols, type ErrorCode } from '@natter/protocol';
 import type { Duplex } from 'node:stream';
 import { AppError } from '../modules/app-error.ts';
 import { encodingOf } from './codec.ts';
@@ -34,7 +34,10 @@ export function readOffer(header: string | undefined): ProtocolOffer {
 export function selectProtocol(protocols: ReadonlySet<string>): string | false {
   let fallback: string | false = false;
   for (const protocol of protocols) {
-    if (encodingOf(protocol) !== undefined) return protocol;
+    // The constant, not the offer: an offer is a slice of the whole header, token included, and
+    // the socket keeps what this returns for its lifetime (464 bytes per connection).
+    const encoding = encodingOf(protocol);
+    if (encoding !== undefined) return subprotocols[encoding];
     if (fallback === false && !protocol.startsWith(authSubprotocolPrefix)) fallback = protocol;
   }
   return fallback;

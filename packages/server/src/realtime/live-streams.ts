@@ -39,8 +39,11 @@ export class LiveStreams {
   readonly #ctx: LiveStreamsContext;
   #user: StreamCursor<LiveStreams> | null = null;
   readonly #rooms = new Map<string, StreamCursor<RoomKey>>();
-  /** Member rooms the sync reply gave no position for: positioned by their first live event. */
-  readonly #unpositioned = new Set<string>();
+  /**
+   * Member rooms the sync reply gave no position for: positioned by their first live event. Null
+   * when none, which is nearly always (a Set per connection costs about 200 bytes).
+   */
+  #unpositioned: Set<string> | null = null;
 
   constructor(ctx: LiveStreamsContext) {
     this.#ctx = ctx;
@@ -53,7 +56,7 @@ export class LiveStreams {
 
   /** The rooms followed now. */
   roomIds(): string[] {
-    return [...this.#rooms.keys(), ...this.#unpositioned];
+    return [...this.#rooms.keys(), ...(this.#unpositioned ?? [])];
   }
 
   /**
@@ -70,9 +73,9 @@ export class LiveStreams {
         if (position !== undefined) existing.skipTo(position);
       } else if (position !== undefined) {
         this.#follow(roomId, position);
-      } else if (!this.#unpositioned.has(roomId)) {
+      } else if (this.#unpositioned?.has(roomId) !== true) {
         this.#ctx.warn({ roomId }, 'sync reply gave no position for a member room');
-        this.#unpositioned.add(roomId);
+        (this.#unpositioned ??= new Set()).add(roomId);
         this.#ctx.follow(roomId);
       }
     }
@@ -87,7 +90,7 @@ export class LiveStreams {
     const cursor = this.#rooms.get(event.streamId);
     if (cursor !== undefined) {
       cursor.offer(event);
-    } else if (this.#unpositioned.delete(event.streamId)) {
+    } else if (this.#unpositioned?.delete(event.streamId) === true) {
       this.#follow(event.streamId, event.seq - 1).offer(event);
     }
   }
@@ -97,7 +100,7 @@ export class LiveStreams {
     this.#user?.stop();
     for (const cursor of this.#rooms.values()) cursor.stop();
     this.#rooms.clear();
-    this.#unpositioned.clear();
+    this.#unpositioned = null;
   }
 
   #follow(roomId: string, position: number): StreamCursor<RoomKey> {
@@ -160,7 +163,7 @@ export class LiveStreams {
     const { roomId, seq } = wire.data;
     let cursor = this.#rooms.get(roomId);
     if (cursor === undefined) {
-      this.#unpositioned.delete(roomId);
+      this.#unpositioned?.delete(roomId);
       cursor = this.#follow(roomId, seq - 1);
     } else {
       cursor.rejoinAt(seq);
@@ -172,7 +175,7 @@ export class LiveStreams {
 
   #left(wire: RoomLeft, event: PreparedEvent): void {
     const { roomId, seq } = wire.data;
-    if (this.#unpositioned.delete(roomId)) this.#ctx.unfollow(roomId);
+    if (this.#unpositioned?.delete(roomId) === true) this.#ctx.unfollow(roomId);
     const cursor = this.#rooms.get(roomId);
     if (cursor === undefined) return;
     cursor.endAt(seq);

@@ -31,8 +31,8 @@ export class StreamCursor<K = undefined> {
   readonly #hooks: StreamCursorHooks<K>;
   readonly #key: K;
   #position: number;
-  /** Events ahead of the position, ascending by seq, no repeats. */
-  #pending: PreparedEvent[] = [];
+  /** Events ahead of the position, ascending by seq, no repeats; null when none (most of the time). */
+  #pending: PreparedEvent[] | null = null;
   #filling = false;
   #retryTimer: NodeJS.Timeout | undefined;
   #fruitlessFills = 0;
@@ -41,8 +41,9 @@ export class StreamCursor<K = undefined> {
   /**
    * Where memberships end, ascending: the stream stops after delivering `endAt`, or, when the user
    * joined again before that end was reached, skips to just before `resumeAt` and carries on.
+   * Null when there are none: a cursor per room and per connection, so an empty array each adds up.
    */
-  #breaks: { endAt: number; resumeAt: number | null }[] = [];
+  #breaks: { endAt: number; resumeAt: number | null }[] | null = null;
   #stopped = false;
 
   constructor(position: number, hooks: StreamCursorHooks<K>, key?: K) {
@@ -71,7 +72,7 @@ export class StreamCursor<K = undefined> {
   /** Offers a live event: delivered now, held until its turn, or ignored as a repeat. */
   offer(event: PreparedEvent): void {
     if (this.#stopped || event.seq <= this.#position) return;
-    if (!this.#filling && this.#pending.length === 0 && event.seq === this.#position + 1) this.#deliver(event);
+    if (!this.#filling && this.#pending === null && event.seq === this.#position + 1) this.#deliver(event);
     else this.#hold(event);
     this.#advance();
   }
@@ -88,27 +89,28 @@ export class StreamCursor<K = undefined> {
    * Announcing the same end twice (the room's event and the user's) is harmless.
    */
   endAt(seq: number): void {
-    if (this.#stopped || this.#breaks.some((b) => b.endAt === seq)) return;
-    this.#breaks.push({ endAt: seq, resumeAt: null });
-    this.#breaks.sort((a, b) => a.endAt - b.endAt);
+    if (this.#stopped || this.#breaks?.some((b) => b.endAt === seq) === true) return;
+    const breaks = (this.#breaks ??= []);
+    breaks.push({ endAt: seq, resumeAt: null });
+    breaks.sort((a, b) => a.endAt - b.endAt);
     this.#applyBreaks();
   }
 
   /** A new membership begins at `seq` before the previous one's end was delivered: carry on there. */
   rejoinAt(seq: number): void {
-    const open = this.#breaks.findLast((b) => b.resumeAt === null && b.endAt < seq);
+    const open = this.#breaks?.findLast((b) => b.resumeAt === null && b.endAt < seq);
     if (open !== undefined) open.resumeAt = seq;
   }
 
   /** Stops delivering for good (the connection closed). */
   stop(): void {
     this.#stopped = true;
-    this.#pending = [];
+    this.#pending = null;
     clearTimeout(this.#retryTimer);
   }
 
   #hold(event: PreparedEvent): void {
-    const pending = this.#pending;
+    const pending = (this.#pending ??= []);
     const last = pending.at(-1);
     if (last === undefined || event.seq > last.seq) {
       pending.push(event);
@@ -122,8 +124,8 @@ export class StreamCursor<K = undefined> {
   #advance(): void {
     if (this.#filling || this.#stopped) return;
     const pending = this.#pending;
-    let next = pending[0];
-    while (next !== undefined && next.seq <= this.#position + 1) {
+    let next = pending?.[0];
+    while (pending !== null && next !== undefined && next.seq <= this.#position + 1) {
       pending.shift();
       if (next.seq === this.#position + 1) {
         this.#deliver(next);
@@ -132,6 +134,7 @@ export class StreamCursor<K = undefined> {
       }
       next = pending[0];
     }
+    if (pending?.length === 0 && this.#pending === pending) this.#pending = null;
     const through = next === undefined ? this.#target : next.seq - 1;
     if (through > this.#position) this.#fill(through);
   }
@@ -143,7 +146,9 @@ export class StreamCursor<K = undefined> {
   }
 
   #applyBreaks(): void {
-    let next = this.#breaks[0];
+    const breaks = this.#breaks;
+    if (breaks === null) return;
+    let next = breaks[0];
     while (next !== undefined && !this.#stopped && this.#position >= next.endAt) {
       if (next.resumeAt === null) {
         this.#finish();
@@ -151,9 +156,10 @@ export class StreamCursor<K = undefined> {
       }
       // Events between the end and the new beginning happened while the user was not a member.
       this.#position = Math.max(this.#position, next.resumeAt - 1);
-      this.#breaks.shift();
-      next = this.#breaks[0];
+      breaks.shift();
+      next = breaks[0];
     }
+    if (breaks.length === 0 && this.#breaks === breaks) this.#breaks = null;
   }
 
   #finish(): void {

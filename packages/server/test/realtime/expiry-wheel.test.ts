@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ExpiryWheel } from '../../src/realtime/expiry-wheel.ts';
+import { sleep } from './test-client.ts';
+
+/** When `token` expired, read anew (an earlier assertion must not narrow it). */
+const expiredAt = (token: Token): number | null => token.expiredAt;
+
+class Token {
+  expiredAt: number | null = null;
+  expiresAt: number;
+  constructor(expiresAt: number) {
+    this.expiresAt = expiresAt;
+  }
+  expired(): void {
+    this.expiredAt = Date.now();
+  }
+}
+
+describe('ExpiryWheel', () => {
+  it('expires each entry once its time has passed, never before, sharing a slot per resolution', async () => {
+    const wheel = new ExpiryWheel<Token>(50);
+    const now = Date.now();
+    const soon = [new Token(now + 60), new Token(now + 70), new Token(now + 80)];
+    const later = new Token(now + 400);
+    for (const token of [...soon, later]) wheel.add(token);
+    assert.equal(wheel.size, 4);
+    await sleep(250);
+    for (const token of soon) {
+      assert.ok(token.expiredAt !== null, 'expired');
+      assert.ok(token.expiredAt >= token.expiresAt, 'not before its time');
+    }
+    assert.equal(later.expiredAt, null);
+    assert.equal(wheel.size, 1);
+    await sleep(300);
+    assert.ok((expiredAt(later) ?? -1) >= later.expiresAt);
+    assert.equal(wheel.size, 0);
+  });
+
+  it('forgets a removed entry, and one moved to a later time expires then', async () => {
+    const wheel = new ExpiryWheel<Token>(20);
+    const now = Date.now();
+    const removed = new Token(now + 40);
+    const refreshed = new Token(now + 40);
+    wheel.add(removed);
+    wheel.add(refreshed);
+    wheel.remove(removed);
+    // A refresh: out of its old slot, a new time, into its new slot.
+    wheel.remove(refreshed);
+    refreshed.expiresAt = now + 300;
+    wheel.add(refreshed);
+    await sleep(150);
+    assert.equal(removed.expiredAt, null);
+    assert.equal(refreshed.expiredAt, null);
+    await sleep(300);
+    assert.equal(expiredAt(removed), null);
+    assert.ok((expiredAt(refreshed) ?? -1) >= refreshed.expiresAt);
+    assert.equal(wheel.size, 0);
+  });
+});
