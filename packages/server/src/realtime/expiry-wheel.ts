@@ -15,10 +15,13 @@ export interface Expiring {
  */
 export class ExpiryWheel<T extends Expiring> {
   readonly #resolutionMs: number;
+  readonly #onError: (error: unknown) => void;
   readonly #slots = new Map<number, { entries: Set<T>; timer: NodeJS.Timeout }>();
 
-  constructor(resolutionMs = 250) {
-    this.#resolutionMs = resolutionMs;
+  /** `onError` hears of an `expired()` that threw; the slot's other entries expire all the same. */
+  constructor(options: { resolutionMs?: number; onError: (error: unknown) => void }) {
+    this.#resolutionMs = options.resolutionMs ?? 250;
+    this.#onError = options.onError;
   }
 
   /** Expires `entry` at its `expiresAt`; call `remove` first when an earlier schedule may stand. */
@@ -73,6 +76,12 @@ export class ExpiryWheel<T extends Expiring> {
       return;
     }
     this.#slots.delete(slot);
-    for (const entry of existing.entries) entry.expired();
+    for (const entry of existing.entries) {
+      try {
+        entry.expired();
+      } catch (error) {
+        this.#onError(error);
+      }
+    }
   }
 }

@@ -79,7 +79,11 @@ export function createRealtimeGateway(
     closeGraceMs,
     onClosing,
     onClosed,
-    expiry: new ExpiryWheel<Connection>(),
+    expiry: new ExpiryWheel<Connection>({
+      onError: (error) => {
+        log.error({ err: error }, 'closing a connection whose token expired failed');
+      },
+    }),
   };
   const wss = new WebSocketServer({
     noServer: true,

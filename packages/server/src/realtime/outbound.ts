@@ -93,6 +93,9 @@ export class Outbound {
     if (!this.#open) return 'dropped';
     if (ephemeral && this.#socket.writableLength > this.#softBytes) return 'dropped';
     const pending = this.pendingBytes();
+    // A typing or presence frame never condemns a connection: where it would pass the hard cap
+    // (behind a large sync result waiting for its flush, say), it is dropped instead.
+    if (ephemeral && pending > 0 && pending + bytes.length > this.#hardBytes) return 'dropped';
     if (pending > 0 && pending + bytes.length > this.#hardBytes) return 'overflow';
     this.#queue.push(bytes);
     this.#queuedBytes += bytes.length;

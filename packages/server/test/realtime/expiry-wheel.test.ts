@@ -3,6 +3,10 @@ import { describe, it } from 'node:test';
 import { ExpiryWheel } from '../../src/realtime/expiry-wheel.ts';
 import { sleep } from './test-client.ts';
 
+const failOnError = (error: unknown): void => {
+  throw error;
+};
+
 /** When `token` expired, read anew (an earlier assertion must not narrow it). */
 const expiredAt = (token: Token): number | null => token.expiredAt;
 
@@ -19,7 +23,7 @@ class Token {
 
 describe('ExpiryWheel', () => {
   it('expires each entry once its time has passed, never before, sharing a slot per resolution', async () => {
-    const wheel = new ExpiryWheel<Token>(50);
+    const wheel = new ExpiryWheel<Token>({ resolutionMs: 50, onError: failOnError });
     const now = Date.now();
     const soon = [new Token(now + 60), new Token(now + 70), new Token(now + 80)];
     const later = new Token(now + 400);
@@ -38,7 +42,7 @@ describe('ExpiryWheel', () => {
   });
 
   it('forgets a removed entry, and one moved to a later time expires then', async () => {
-    const wheel = new ExpiryWheel<Token>(20);
+    const wheel = new ExpiryWheel<Token>({ resolutionMs: 20, onError: failOnError });
     const now = Date.now();
     const removed = new Token(now + 40);
     const refreshed = new Token(now + 40);
@@ -56,5 +60,24 @@ describe('ExpiryWheel', () => {
     assert.equal(expiredAt(removed), null);
     assert.ok((expiredAt(refreshed) ?? -1) >= refreshed.expiresAt);
     assert.equal(wheel.size, 0);
+  });
+
+  it('expires the rest of a slot when one entry throws, and says so', async () => {
+    const errors: unknown[] = [];
+    const wheel = new ExpiryWheel<Token>({ resolutionMs: 20, onError: (error) => errors.push(error) });
+    const at = Date.now() + 30;
+    const broken = new Token(at);
+    broken.expired = () => {
+      throw new Error('close failed');
+    };
+    const fine = new Token(at);
+    wheel.add(broken);
+    wheel.add(fine);
+    await sleep(150);
+    assert.ok(expiredAt(fine) !== null);
+    assert.deepEqual(
+      errors.map((e) => (e as Error).message),
+      ['close failed'],
+    );
   });
 });

@@ -80,4 +80,13 @@ describe('outbound flushing', () => {
     const next = fast.at[1] ?? -Infinity;
     assert.ok(next - slowDone >= 9.5, `the next round waited ${(next - slowDone).toFixed(1)} ms`);
   });
+
+  it('drops a typing or presence frame that would pass the hard cap rather than close the connection', () => {
+    const { socket } = recordingSocket();
+    const outbound = new Outbound(socket, new FlushScheduler(), { softBytes: 10, hardBytes: 100 }, open);
+    // One large frame (a sync result) may go out on an idle socket even above the hard cap.
+    assert.equal(outbound.push(Buffer.alloc(150), false), 'queued');
+    assert.equal(outbound.push(Buffer.from('typing'), true), 'dropped');
+    assert.equal(outbound.push(Buffer.from('an event'), false), 'overflow');
+  });
 });

@@ -65,15 +65,15 @@ let endScheduled = false;
  * endReadSnapshots first), so a read never misses a commit whose result its caller has seen.
  */
 export function settleRead<T>(db: DatabaseSync, fn: () => T): Promise<T> {
-  if (!db.isTransaction) {
-    db.exec('BEGIN');
-    snapshots.add(db);
-    if (!endScheduled) {
-      endScheduled = true;
-      setImmediate(endOfTurn);
-    }
-  }
   return new Promise((resolve) => {
+    if (!db.isTransaction) {
+      db.exec('BEGIN');
+      snapshots.add(db);
+      if (!endScheduled) {
+        endScheduled = true;
+        setImmediate(endOfTurn);
+      }
+    }
     resolve(fn());
   });
 }
@@ -86,8 +86,16 @@ function endOfTurn(): void {
 /** Ends every open read snapshot on this thread (see settleRead). */
 export function endReadSnapshots(): void {
   if (snapshots.size === 0) return;
-  for (const db of snapshots) if (db.isOpen && db.isTransaction) db.exec('COMMIT');
+  const open = [...snapshots];
   snapshots.clear();
+  for (const db of open) {
+    try {
+      if (db.isOpen && db.isTransaction) db.exec('COMMIT');
+    } catch {
+      // Ending a read-only transaction does not fail in practice; if it did, the next statement
+      // on that connection would report the problem where someone is waiting for an answer.
+    }
+  }
 }
 
 /** node:sqlite's error for SQLITE_CONSTRAINT_UNIQUE reads "UNIQUE constraint failed: users.email". */
