@@ -29,7 +29,8 @@ export class FlushScheduler {
     if (this.#scheduled) return;
     this.#scheduled = true;
     const rest = this.#restUntil - performance.now();
-    if (rest > 0) setTimeout(this.#run, Math.min(rest, maxRestMs));
+    // Timers count whole milliseconds from the loop's cached clock: round up, not down.
+    if (rest > 0) setTimeout(this.#run, Math.min(Math.ceil(rest), maxRestMs));
     else setImmediate(this.#run);
   }
 
