@@ -189,7 +189,7 @@ export class Connection implements FanoutTarget {
   }
 
   /** Heartbeat: the client answered nothing for too long. */
-  expire(): void {
+  closeIdle(): void {
     this.close(closeCodes.idleTimeout, 'no pong: resume');
   }
 

@@ -45,7 +45,7 @@ export class ExpiryWheel<T extends Expiring> {
     this.#slots.delete(slot);
   }
 
-  /** Entries waiting, for tests and metrics. */
+  /** Entries waiting (the tests check that nothing is left behind). */
   get size(): number {
     let size = 0;
     for (const { entries } of this.#slots.values()) size += entries.size;

@@ -53,8 +53,10 @@ export class FanoutEngine<T extends FanoutTarget> {
   readonly #rooms: Index<T> = new Map();
   readonly #users: Index<T> = new Map();
   readonly #watchers: Index<T> = new Map();
-  /** Per connection: the rooms it follows and the users it watches, to unindex it in one go. */
-  /** What each connection is indexed under; `watching` is null until it watches someone's presence. */
+  /**
+   * Per connection: the rooms it follows and the users it watches, to unindex it in one go;
+   * `watching` is null until it watches someone's presence.
+   */
   readonly #links = new Map<T, { rooms: Set<string>; watching: Set<string> | null }>();
   readonly #journal: SyncJournal;
   #tasks: Task<T>[] = [];

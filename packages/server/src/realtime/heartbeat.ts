@@ -5,7 +5,7 @@ export interface HeartbeatTarget {
   isClosing(): boolean;
   ping(): void;
   /** The client stopped answering: close it. */
-  expire(): void;
+  closeIdle(): void;
 }
 
 /** Ticks per period: each tick handles 1/ticks of the connections. */
@@ -49,7 +49,7 @@ export class HeartbeatSweep {
     for (; this.#index < end; this.#index++) {
       const target = this.#pass[this.#index];
       if (target === undefined || target.isClosing()) continue;
-      if (now - target.lastSeen > 2 * this.#periodMs) target.expire();
+      if (now - target.lastSeen > 2 * this.#periodMs) target.closeIdle();
       else target.ping();
     }
     if (this.#index >= this.#pass.length) this.#pass = [];

@@ -96,8 +96,7 @@ export class Outbound {
     const pending = this.pendingBytes();
     // A typing or presence frame never condemns a connection: where it would pass the hard cap
     // (behind a large sync result waiting for its flush, say), it is dropped instead.
-    if (ephemeral && pending > 0 && pending + bytes.length > this.#hardBytes) return 'dropped';
-    if (pending > 0 && pending + bytes.length > this.#hardBytes) return 'overflow';
+    if (pending > 0 && pending + bytes.length > this.#hardBytes) return ephemeral ? 'dropped' : 'overflow';
     this.#queue.push(bytes);
     this.#queuedBytes += bytes.length;
     if (this.#queue.length === 1) this.#scheduler.schedule(this);

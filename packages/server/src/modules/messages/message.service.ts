@@ -123,7 +123,8 @@ export class MessageService {
     }
     this.#checkLength(record.body);
     if (input.replyTo !== undefined) record.replyToId = (await this.#inRoom(roomId, input.replyTo)).id;
-    record.mentions = await this.#mentions(roomId, record.body);
+    // A plain send was found to mention nobody above: no second scan of its text.
+    record.mentions = plain ? [] : await this.#mentions(roomId, record.body);
 
     // A reply quotes the original as it is; if the original is edited or deleted between that read
     // and the commit, the quote would be stale forever (no later event corrects it), so the commit
