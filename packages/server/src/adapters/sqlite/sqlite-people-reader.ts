@@ -64,25 +64,25 @@ export class SqlitePeopleReader implements PeopleReader {
 function prepareStatements(db: DatabaseSync) {
   return {
     contacts: db.prepare(
-      'SELECT contact_id AS user_id, since FROM contacts WHERE user_id = ? ORDER BY since, contact_id',
+      'SELECT contact_id AS user_id, since FROM contacts WHERE user_id = +? ORDER BY since, contact_id',
     ),
     isContact: db.prepare('SELECT 1 FROM contacts WHERE user_id = ? AND contact_id = ?'),
     outgoing: db.prepare(
-      'SELECT to_id AS user_id, at AS since FROM contact_requests WHERE from_id = ? ORDER BY at, to_id',
+      'SELECT to_id AS user_id, at AS since FROM contact_requests WHERE from_id = +? ORDER BY at, to_id',
     ),
     incoming: db.prepare(
-      'SELECT from_id AS user_id, at AS since FROM contact_requests WHERE to_id = ? ORDER BY at, from_id',
+      'SELECT from_id AS user_id, at AS since FROM contact_requests WHERE to_id = +? ORDER BY at, from_id',
     ),
     hasRequest: db.prepare('SELECT 1 FROM contact_requests WHERE from_id = ? AND to_id = ?'),
     followers: db.prepare(
-      'SELECT follower_id AS user_id, at AS since FROM follows WHERE followee_id = ? ORDER BY at, follower_id',
+      'SELECT follower_id AS user_id, at AS since FROM follows WHERE followee_id = +? ORDER BY at, follower_id',
     ),
     following: db.prepare(
-      'SELECT followee_id AS user_id, at AS since FROM follows WHERE follower_id = ? ORDER BY at, followee_id',
+      'SELECT followee_id AS user_id, at AS since FROM follows WHERE follower_id = +? ORDER BY at, followee_id',
     ),
     isFollowing: db.prepare('SELECT 1 FROM follows WHERE follower_id = ? AND followee_id = ?'),
     blocked: db.prepare(
-      'SELECT blocked_id AS user_id, at AS since FROM blocks WHERE blocker_id = ? ORDER BY at, blocked_id',
+      'SELECT blocked_id AS user_id, at AS since FROM blocks WHERE blocker_id = +? ORDER BY at, blocked_id',
     ),
     hasBlocked: db.prepare('SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_id = ?'),
   };

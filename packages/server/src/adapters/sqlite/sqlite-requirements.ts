@@ -91,6 +91,6 @@ function prepareStatements(db: DatabaseSync) {
     banned: db.prepare('SELECT 1 FROM bans WHERE room_id = ? AND user_id = ?'),
     message: db.prepare('SELECT room_id, edited_at, deleted_at FROM messages WHERE id = ?'),
     reacted: db.prepare('SELECT 1 FROM reactions WHERE message_id = ? AND user_id = ? AND emoji = ?'),
-    emojis: db.prepare('SELECT DISTINCT emoji FROM reactions WHERE message_id = ?'),
+    emojis: db.prepare('SELECT DISTINCT emoji FROM reactions WHERE message_id = +?'),
   };
 }

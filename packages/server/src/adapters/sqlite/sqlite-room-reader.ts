@@ -157,13 +157,13 @@ const myRoomSelect = `
     (SELECT count(*) FROM (
       SELECT 1 FROM messages x
       WHERE x.room_id = r.id AND x.seq > m.read_seq AND x.deleted_at IS NULL AND x.sender_id IS NOT m.user_id
-      LIMIT :cap)) AS unread,
+      LIMIT +:cap)) AS unread,
     (SELECT x.id FROM messages x WHERE x.room_id = r.id ORDER BY x.seq DESC LIMIT 1) AS last_message_id,
     CASE WHEN r.kind = 'direct' THEN (
       SELECT p.user_id FROM memberships p
       WHERE p.room_id = r.id AND p.left_seq IS NULL AND p.user_id <> m.user_id LIMIT 1) END AS peer_id
   FROM memberships m JOIN rooms r ON r.id = m.room_id
-  WHERE m.user_id = :userId AND m.left_seq IS NULL AND r.deleted_at IS NULL`;
+  WHERE m.user_id = +:userId AND m.left_seq IS NULL AND r.deleted_at IS NULL`;
 
 function prepareStatements(db: DatabaseSync) {
   const rooms = `SELECT ${roomColumns()} FROM rooms`;
@@ -177,38 +177,40 @@ function prepareStatements(db: DatabaseSync) {
     ),
     directRoom: db.prepare(`${rooms} WHERE direct_key = ?`),
     member: db.prepare(`${members} WHERE room_id = ? AND user_id = ? AND left_seq IS NULL`),
-    members: db.prepare(`${members} WHERE room_id = ? AND left_seq IS NULL AND user_id > ? ORDER BY user_id LIMIT ?`),
-    memberIds: db.prepare('SELECT user_id FROM memberships WHERE room_id = ? AND left_seq IS NULL ORDER BY user_id'),
+    members: db.prepare(
+      `${members} WHERE room_id = +? AND left_seq IS NULL AND user_id > +? ORDER BY user_id LIMIT +?`,
+    ),
+    memberIds: db.prepare('SELECT user_id FROM memberships WHERE room_id = +? AND left_seq IS NULL ORDER BY user_id'),
     banned: db.prepare('SELECT 1 FROM bans WHERE room_id = ? AND user_id = ?'),
-    bans: db.prepare('SELECT user_id FROM bans WHERE room_id = ? ORDER BY at, user_id'),
+    bans: db.prepare('SELECT user_id FROM bans WHERE room_id = +? ORDER BY at, user_id'),
     myRooms: db.prepare(`${myRoomSelect} ORDER BY r.last_event_at DESC, r.id DESC`),
-    myRoom: db.prepare(`${myRoomSelect} AND r.id = :roomId`),
+    myRoom: db.prepare(`${myRoomSelect} AND r.id = +:roomId`),
     directory: db.prepare(
       `${rooms} WHERE deleted_at IS NULL AND visibility = 'public' AND kind <> 'direct'
-         AND id > :after AND instr(name_lower, :query) > 0
-       ORDER BY id LIMIT :limit`,
+         AND id > +:after AND instr(name_lower, +:query) > 0
+       ORDER BY id LIMIT +:limit`,
     ),
     // The latest membership of each room the user was ever in: the current one if there is one,
     // as a current membership always began after every ended one.
     syncRooms: db.prepare(
       `SELECT m.room_id, r.last_seq, m.joined_seq, m.left_seq
        FROM memberships m JOIN rooms r ON r.id = m.room_id
-       WHERE m.user_id = ? AND m.joined_seq =
+       WHERE m.user_id = +? AND m.joined_seq =
          (SELECT max(l.joined_seq) FROM memberships l WHERE l.user_id = m.user_id AND l.room_id = m.room_id)
        ORDER BY m.room_id`,
     ),
     message: db.prepare(`${messages} WHERE id = ?`),
     messagesById: db.prepare(`${messages} WHERE id IN (SELECT value FROM json_each(?))`),
-    oldestMessages: db.prepare(`${messages} WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`),
-    newestMessages: db.prepare(`${messages} WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
+    oldestMessages: db.prepare(`${messages} WHERE room_id = +? AND seq > +? AND seq < +? ORDER BY seq LIMIT +?`),
+    newestMessages: db.prepare(`${messages} WHERE room_id = +? AND seq > +? AND seq < +? ORDER BY seq DESC LIMIT +?`),
     reactions: db.prepare(
       'SELECT message_id, emoji, user_id FROM reactions WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY id',
     ),
     search: db.prepare(
       `SELECT ${messageColumns('m.')} FROM messages_fts JOIN messages m ON m.row_id = messages_fts.rowid
-       WHERE messages_fts MATCH :match AND m.deleted_at IS NULL
-         AND m.room_id IN (SELECT value FROM json_each(:roomIds))
-       ORDER BY m.created_at DESC, m.id DESC LIMIT :limit`,
+       WHERE messages_fts MATCH +:match AND m.deleted_at IS NULL
+         AND m.room_id IN (SELECT value FROM json_each(+:roomIds))
+       ORDER BY m.created_at DESC, m.id DESC LIMIT +:limit`,
     ),
   };
 }

@@ -15,7 +15,7 @@ function prepareStatements(db: DatabaseSync) {
     byToken: db.prepare(
       `SELECT t.spent_at, s.*
        FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
-       WHERE t.token_hash = ?`,
+       WHERE t.token_hash = +?`,
     ),
     spendToken: db.prepare('UPDATE refresh_tokens SET spent_at = ? WHERE token_hash = ?'),
     touch: db.prepare(
@@ -24,7 +24,7 @@ function prepareStatements(db: DatabaseSync) {
     revokeById: db.prepare(`UPDATE sessions SET revoked_at = ? WHERE id = ? RETURNING ${columns}`),
     listActive: db.prepare(
       `SELECT ${columns} FROM sessions
-       WHERE user_id = :userId AND revoked_at IS NULL AND expires_at > :now
+       WHERE user_id = +:userId AND revoked_at IS NULL AND expires_at > +:now
        ORDER BY created_at DESC, id DESC`,
     ),
     revoke: db.prepare(

@@ -5,7 +5,7 @@ import { toUser, userColumns as columns, type UserRow } from '../sql-rows.ts';
 
 // Prefix matching by range rather than LIKE: `%` and `_` need no escaping, and the comparison is
 // byte order, the same as the index. U+10FFFF sorts after every character a prefix can be followed by.
-const prefixMatch = (column: string) => `(${column} >= :prefix AND ${column} < :prefix || char(1114111))`;
+const prefixMatch = (column: string) => `(${column} >= +:prefix AND ${column} < +:prefix || char(1114111))`;
 
 /** The store's statements, prepared once per connection. */
 function prepareStatements(db: DatabaseSync) {
@@ -38,9 +38,9 @@ function prepareStatements(db: DatabaseSync) {
       `SELECT ${columns} FROM users
        WHERE disabled = 0 AND (${prefixMatch('username')} OR ${prefixMatch('display_name_lower')})
        ORDER BY CASE WHEN ${prefixMatch('username')} THEN 0 ELSE 1 END, username
-       LIMIT :limit`,
+       LIMIT +:limit`,
     ),
-    list: db.prepare(`SELECT ${columns} FROM users WHERE id > ? ORDER BY id LIMIT ?`),
+    list: db.prepare(`SELECT ${columns} FROM users WHERE id > +? ORDER BY id LIMIT +?`),
     countActiveAdmins: db.prepare(`SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0`),
   };
 }
