@@ -61,12 +61,16 @@ const bus = createMemoryBus(logger);
 
 /** The event log, with the time its synchronous commits take. */
 const timing = { wallMs: 0, cpuUs: 0, batches: 0, writes: 0 };
+/** Each batch's wall time, ms. */
+let batchMs: number[] = [];
 const log: EventLog = Object.create(writerLog) as EventLog;
 log.commit = (writes: readonly Write[]) => {
   const cpu = process.cpuUsage();
   const start = performance.now();
   const result = writerLog.commit(writes);
-  timing.wallMs += performance.now() - start;
+  const took = performance.now() - start;
+  timing.wallMs += took;
+  batchMs.push(took);
   const used = process.cpuUsage(cpu);
   timing.cpuUs += used.user + used.system;
   timing.batches++;
@@ -103,6 +107,7 @@ async function phase(count: number): Promise<{ seconds: number }> {
 
 await phase(Math.min(5000, messages)); // warm-up: JIT, page cache
 Object.assign(timing, { wallMs: 0, cpuUs: 0, batches: 0, writes: 0 });
+batchMs = [];
 console.log(`measuring ${messages} sends (pid ${process.pid})...`);
 const walBefore = statSync(`${dbPath}-wal`, { throwIfNoEntry: false })?.size ?? 0;
 const cpuBefore = process.cpuUsage();
@@ -117,6 +122,7 @@ console.log(
       writes: w,
       writesPerSec: Math.round(w / seconds),
       batchMean: +(w / timing.batches).toFixed(1),
+      batchMs: percentiles(batchMs),
       commitWallUsPerWrite: Math.round((timing.wallMs * 1000) / w),
       commitCpuUsPerWrite: Math.round(timing.cpuUs / w),
       processCpuUsPerWrite: Math.round((cpu.user + cpu.system) / w),
@@ -143,12 +149,23 @@ function framesByTree(from: number, writes: number): Record<string, string> {
     const page = wal.readUInt32BE(at);
     pages.set(page, (pages.get(page) ?? 0) + 1);
   }
-  const owner = writer.prepare('SELECT name FROM dbstat WHERE pageno = ?');
+  const owners = new Map<number, string>();
+  for (const row of writer.prepare('SELECT name, pageno FROM dbstat').all() as { name: string; pageno: number }[]) {
+    owners.set(row.pageno, row.name);
+  }
   const byTree = new Map<string, number>();
   for (const [page, frames] of pages) {
-    const name = (owner.get(page) as { name?: string } | undefined)?.name ?? '(free or new)';
+    const name = owners.get(page) ?? '(free or new)';
     byTree.set(name, (byTree.get(name) ?? 0) + frames);
   }
   const sorted = [...byTree].sort((a, b) => b[1] - a[1]);
   return Object.fromEntries(sorted.map(([name, frames]) => [name, (frames / writes).toFixed(2)]));
+}
+
+/** p50, p99 and max of a list of times. */
+function percentiles(values: number[]): { p50: number; p99: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number =>
+    +(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(2);
+  return { p50: at(0.5), p99: at(0.99), max: +(sorted.at(-1) ?? 0).toFixed(2) };
 }
