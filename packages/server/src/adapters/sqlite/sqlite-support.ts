@@ -1,4 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { UniqueViolation } from '../../ports/storage.ts';
 
 // Parameters in the statements the stores prepare are written `+?` or `+:name` wherever SQLite's
@@ -74,7 +74,7 @@ let endScheduled = false;
 export function settleRead<T>(db: DatabaseSync, fn: () => T): Promise<T> {
   return new Promise((resolve) => {
     if (!db.isTransaction) {
-      db.exec('BEGIN');
+      snapshotStatements(db).begin.run();
       snapshots.add(db);
       if (!endScheduled) {
         endScheduled = true;
@@ -83,6 +83,18 @@ export function settleRead<T>(db: DatabaseSync, fn: () => T): Promise<T> {
     }
     resolve(fn());
   });
+}
+
+/** BEGIN and COMMIT prepared once per connection: exec parses them on every snapshot (0.7 µs). */
+const prepared = new WeakMap<DatabaseSync, { begin: StatementSync; commit: StatementSync }>();
+
+function snapshotStatements(db: DatabaseSync): { begin: StatementSync; commit: StatementSync } {
+  let statements = prepared.get(db);
+  if (statements === undefined) {
+    statements = { begin: db.prepare('BEGIN'), commit: db.prepare('COMMIT') };
+    prepared.set(db, statements);
+  }
+  return statements;
 }
 
 function endOfTurn(): void {
@@ -97,7 +109,7 @@ export function endReadSnapshots(): void {
   snapshots.clear();
   for (const db of open) {
     try {
-      if (db.isOpen && db.isTransaction) db.exec('COMMIT');
+      if (db.isOpen && db.isTransaction) snapshotStatements(db).commit.run();
     } catch {
       // Ending a read-only transaction does not fail in practice; if it did, the next statement
       // on that connection would report the problem where someone is waiting for an answer.
