@@ -88,30 +88,30 @@ const chat = buildChatServices({
 });
 
 const body = 'x'.repeat(150);
-async function sender(from: number, count: number): Promise<void> {
+async function sender(phaseName: string, from: number, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const spec = seeded.specs[(from + i * 7919) % seeded.specs.length];
     if (spec === undefined) continue;
     const userId = userIds.get(spec.id) ?? '';
     const caller = { userId, sessionId: '', role: 'user' as const };
-    await chat.messages.send(caller, spec.room, { txnId: `t${from}-${i}`, body });
+    await chat.messages.send(caller, spec.room, { txnId: `${phaseName}-${from}-${i}`, body });
   }
 }
 
-async function phase(count: number): Promise<{ seconds: number }> {
+async function phase(name: string, count: number): Promise<{ seconds: number }> {
   const start = performance.now();
   const per = Math.ceil(count / inflight);
-  await Promise.all(Array.from({ length: inflight }, (_, k) => sender(k * 104_729 + count, per)));
+  await Promise.all(Array.from({ length: inflight }, (_, k) => sender(name, k * 104_729, per)));
   return { seconds: (performance.now() - start) / 1000 };
 }
 
-await phase(Math.min(5000, messages)); // warm-up: JIT, page cache
+await phase('warm', Math.min(5000, messages)); // warm-up: JIT, page cache
 Object.assign(timing, { wallMs: 0, cpuUs: 0, batches: 0, writes: 0 });
 batchMs = [];
 console.log(`measuring ${messages} sends (pid ${process.pid})...`);
 const walBefore = statSync(`${dbPath}-wal`, { throwIfNoEntry: false })?.size ?? 0;
 const cpuBefore = process.cpuUsage();
-const { seconds } = await phase(messages);
+const { seconds } = await phase('measure', messages);
 const cpu = process.cpuUsage(cpuBefore);
 const walAfter = statSync(`${dbPath}-wal`, { throwIfNoEntry: false })?.size ?? 0;
 

@@ -1,7 +1,7 @@
 // The SQLite writer thread: it owns the connection that commits the event log, so the fsync of
 // each COMMIT (synchronous=FULL) blocks this thread instead of the server's event loop.
 import { readlinkSync } from 'node:fs';
-import { availableParallelism, setPriority } from 'node:os';
+import { availableParallelism, getPriority, setPriority } from 'node:os';
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Write } from '../../ports/event-log.ts';
@@ -14,12 +14,12 @@ export interface CommitRequest {
   writes: readonly Write[];
 }
 
-/** The writer's `nice` when it shares the one core with the event loop (see lowerThreadPriority). */
-const writerNice = 10;
+/** How much nicer than the process the writer is when it shares the one core (see lowerThreadPriority). */
+const writerNiceness = 10;
 
 const port = parentPort;
 if (port === null) throw new Error('sqlite-commit-worker must run in a worker thread');
-if (availableParallelism() === 1) lowerThreadPriority(writerNice);
+if (availableParallelism() === 1) lowerThreadPriority(writerNiceness);
 const db = new DatabaseSync((workerData as { path: string }).path);
 configureConnection(db);
 // This connection does the checkpoints (the main one does none; see openSqliteStorage), every
@@ -52,13 +52,16 @@ port.on('message', (request: CommitRequest | 'close') => {
  * and /proc/thread-self names this one). Only when the process has one core: there the event loop
  * and this thread take turns, and a commit's fsync and checkpoint, work done in the kernel, held
  * the core for tens of milliseconds while frames and handshakes waited. In the bench's reconnect
- * storm (S4) catch-up p99 went from 3.9–10 s to 0.9–2.4 s. With a core of its own the thread
- * keeps the process's priority, and where lowering it fails (not Linux, not allowed) it keeps it too.
+ * storm (S4) catch-up p99 went from 3.9–10 s to 0.8–2.4 s. The price: while the event loop has
+ * the core to itself, commits wait; sends that arrived during that storm were acked 1.5–3 s later
+ * (docs/performance.md). With a core of its own the thread keeps the process's priority, and where
+ * lowering it fails (not Linux, not allowed) it keeps it too.
  */
-function lowerThreadPriority(nice: number): void {
+function lowerThreadPriority(by: number): void {
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, nice);
+    // Relative to what the thread inherited: a server started under `nice` stays below it.
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, Math.min(19, getPriority(tid) + by));
   } catch {
     // Not Linux, or not permitted.
   }

@@ -147,8 +147,8 @@ export class SqliteEventLog implements EventLog {
 
   #txn(write: Write): TxnFact | undefined {
     if (write.txn === undefined) return undefined;
-    // Two lookups, not a join: SQLite re-prepared the joined statement on every call (a tenth of
-    // the commit path's time in a profile), and a send's txn id is nearly always new.
+    // Two primary-key lookups, not a join: SQLite compiled the joined statement again at every
+    // call (see sqlite-support.ts), a tenth of the commit path's time in a profile.
     const txn = this.#sql.findTxn.get(write.txn.userId, write.txn.txnId);
     if (txn === undefined) return undefined;
     const row = this.#sql.roomEvent.get(String(txn.room_id), Number(txn.seq)) as unknown as EventRow | undefined;

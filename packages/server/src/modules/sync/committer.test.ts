@@ -82,44 +82,88 @@ describe('Committer batching', () => {
     assert.equal((await done).ok, true);
   });
 
-  it('lets a small batch wait for more while the log is busy, no longer than lingerMs from its first write', async () => {
-    void committer.submit(write('a'));
+  /** Commits a batch of two, so the log is busy with more than one writer, and leaves it in flight. */
+  const busyWithTwo = async (): Promise<void> => {
+    void committer.submit(write('a1'));
+    void committer.submit(write('a2'));
     await settle();
-    void committer.submit(write('b')); // arrives while a commits, at 0 ms
+    assert.deepEqual(held.batches, [['a1', 'a2']]);
+  };
+
+  it('lets a small batch wait for more while the log is busy, no longer than lingerMs from its first write', async () => {
+    await busyWithTwo();
+    void committer.submit(write('b')); // arrives while a1 and a2 commit, at 0 ms
     clock = 0.5;
     held.finish();
     await settle();
-    assert.deepEqual(held.batches, [['a']], 'b waits: the log just committed and the batch is small');
+    assert.deepEqual(held.batches, [['a1', 'a2']], 'b waits: the log just committed two and the batch is small');
     void committer.submit(write('c'));
     advance(1);
     await settle();
-    assert.deepEqual(held.batches, [['a']], 'still inside the 2 ms since b arrived');
+    assert.deepEqual(held.batches, [['a1', 'a2']], 'still inside the 2 ms since b arrived');
     advance(1);
     await settle();
-    assert.deepEqual(held.batches, [['a'], ['b', 'c']]);
+    assert.deepEqual(held.batches, [
+      ['a1', 'a2'],
+      ['b', 'c'],
+    ]);
   });
 
   it('sends a batch as soon as it is full, without waiting out the linger', async () => {
-    void committer.submit(write('a'));
-    await settle();
+    await busyWithTwo();
     void committer.submit(write('b'));
     held.finish();
     await settle();
-    assert.deepEqual(held.batches, [['a']]);
+    assert.deepEqual(held.batches, [['a1', 'a2']]);
     for (const id of ['c', 'd', 'e']) void committer.submit(write(id));
     await settle();
-    assert.deepEqual(held.batches, [['a'], ['b', 'c', 'd', 'e']]);
+    assert.deepEqual(held.batches, [
+      ['a1', 'a2'],
+      ['b', 'c', 'd', 'e'],
+    ]);
   });
 
   it('commits at once again after the log has been idle for busyMs', async () => {
-    void committer.submit(write('a'));
-    await settle();
+    await busyWithTwo();
     held.finish();
     await settle();
     clock += 25;
     void committer.submit(write('b'));
     await settle();
-    assert.deepEqual(held.batches, [['a'], ['b']]);
+    assert.deepEqual(held.batches, [['a1', 'a2'], ['b']]);
+  });
+
+  it('never makes a lone writer that waits for each answer wait for company', async () => {
+    for (const id of ['a', 'b', 'c']) {
+      const done = committer.submit(write(id));
+      await settle();
+      assert.equal(held.batches.at(-1)?.[0], id, `${id} went at once`);
+      clock += 0.5;
+      held.finish();
+      await done;
+    }
+    assert.deepEqual(held.batches, [['a'], ['b'], ['c']]);
+  });
+
+  it('keeps submission order when a batch is split at maxBatch and the rest lingers', async () => {
+    const small = new Committer({
+      log: held.log,
+      bus,
+      logger,
+      now: () => clock,
+      maxBatch: 2,
+      fullBatch: 2,
+      lingerMs: 2,
+    });
+    for (const id of ['a', 'b', 'c']) void small.submit(write(id));
+    await settle();
+    assert.deepEqual(held.batches, [['a', 'b']]);
+    held.finish();
+    await settle();
+    assert.deepEqual(held.batches, [['a', 'b']], 'c, alone, waits for company');
+    advance(2);
+    await settle();
+    assert.deepEqual(held.batches, [['a', 'b'], ['c']]);
   });
 
   it('does not linger when lingerMs is 0', async () => {

@@ -19,6 +19,8 @@ export interface Committed {
 
 interface Pending {
   write: Write;
+  /** When it was submitted, on the Committer's clock. */
+  queuedAt: number;
   resolve: (result: WriteResult) => void;
   reject: (error: unknown) => void;
 }
@@ -58,7 +60,7 @@ export interface BatchPolicy {
   fullBatch?: number;
   /** How long a busy log's batch may wait to fill, from its first write, ms (default 2). */
   lingerMs?: number;
-  /** The log counts as busy when a batch finished less than this long ago, ms (default 20). */
+  /** The log counts as busy when a batch of two or more finished less than this long ago, ms (default 20). */
   busyMs?: number;
 }
 
@@ -69,8 +71,8 @@ export interface BatchPolicy {
  * batch is in flight at a time, so writes from one connection commit in the order they were made;
  * the committed events go to the bus in commit order, once, after the commit is durable.
  *
- * A busy log lingers: when a batch has just finished and fewer than `fullBatch` writes wait, the
- * next batch waits up to `lingerMs` from its first write for more. Without it, a short commit
+ * A busy log lingers: when a batch of two or more writes has just finished and fewer than
+ * `fullBatch` writes wait, the next batch waits up to `lingerMs` from its first write for more. Without it, a short commit
  * leaves room for only a write or two, and every fsync and every page written is paid for by them:
  * the bench's commit path costs 190 µs of CPU per write in batches of 2, 119 in batches of 8 and
  * 91 in batches of 50 (bench/tools/commit-path.ts). A log that has been idle commits at once.
@@ -89,8 +91,8 @@ export class Committer {
   #scheduled = false;
   /** When the last batch finished, on `now`'s clock. */
   #lastCommitAt = Number.NEGATIVE_INFINITY;
-  /** When the oldest queued write arrived, on `now`'s clock. */
-  #firstQueuedAt = 0;
+  /** How many writes the last batch carried. */
+  #lastBatchSize = 0;
   /** Ends the current linger early, once the batch is full. */
   #stopLinger: (() => void) | undefined;
 
@@ -111,8 +113,7 @@ export class Committer {
   /** Commits a write; resolves with its events or the failed requirement's code. */
   submit(write: Write): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
-      if (this.#queue.length === 0) this.#firstQueuedAt = this.#now();
-      this.#queue.push({ write, resolve, reject });
+      this.#queue.push({ write, queuedAt: this.#now(), resolve, reject });
       if (this.#queue.length >= this.#fullBatch) this.#stopLinger?.();
       this.#schedule();
     });
@@ -147,21 +148,25 @@ export class Committer {
       while (this.#queue.length > 0) {
         await this.#linger();
         const batch = this.#queue.splice(0, this.#maxBatch);
-        if (this.#queue.length > 0) this.#firstQueuedAt = this.#now();
         await this.#commitBatch(batch);
         this.#lastCommitAt = this.#now();
+        this.#lastBatchSize = batch.length;
       }
     } finally {
       this.#flushing = false;
     }
   }
 
-  /** Waits for the next batch to fill, when the log is busy and the batch is small. */
+  /**
+   * Waits for the next batch to fill, when the log is busy with more than one writer and the batch
+   * is small. A lone writer that waits for each answer (an import, a bot) never has company, so a
+   * batch of one is no reason to wait.
+   */
   async #linger(): Promise<void> {
-    if (this.#queue.length >= this.#fullBatch || this.#lingerMs <= 0) return;
+    if (this.#queue.length >= this.#fullBatch || this.#lingerMs <= 0 || this.#lastBatchSize < 2) return;
     const now = this.#now();
     if (now - this.#lastCommitAt > this.#busyMs) return;
-    const wait = this.#firstQueuedAt + this.#lingerMs - now;
+    const wait = (this.#queue[0]?.queuedAt ?? now) + this.#lingerMs - now;
     if (wait <= 0) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, wait);
