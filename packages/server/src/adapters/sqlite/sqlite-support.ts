@@ -5,9 +5,9 @@ import { UniqueViolation } from '../../ports/storage.ts';
 // planner weighs them (a join, an ORDER BY, a range, a LIMIT). A bare parameter there is one whose
 // bound value the planner may use, so SQLite compiles the statement again at the first step after
 // every bind: measured, 5–16 µs per call instead of 0.4–4 (syncRooms, the event log's range
-// reads, a room's bans). The unary plus leaves the value and the query plan as they were (the
-// plans were compared), and ends the recompiling. sqlite-statements.test.ts fails for a statement
-// compiled again on its second run.
+// reads, a room's bans). The unary plus, on the value's side, leaves the value and the query plan
+// as they were and ends the recompiling. sqlite-statements.test.ts fails for a statement compiled
+// again on its second run, and for one that reads a whole table.
 
 /** How long a write waits for another connection holding the file's write lock before failing. */
 const busyTimeoutMs = 5000;
