@@ -6,14 +6,14 @@
 //                                   [--checkpoint=4000] [--sql=<statements>]
 //
 // It prints writes/s with `inflight` sends always waiting, the commit's wall time and CPU time per
-// write (their difference is mostly the fsync), and the batch sizes. The commits run on a
-// connection of their own that checkpoints every `checkpoint` WAL pages, as the writer thread
-// does; with --checkpoint=0 the WAL only grows, and the WAL written per write is printed too.
-// With --checkpoint=0 it also counts the WAL frames of the measured writes by the table or index
-// whose page each one holds. --sql runs on that connection before the measurement: a pragma or a schema change to try.
+// write (their difference is mostly the fsync), and the batches' sizes and times. The commits run
+// on a connection of their own that checkpoints every `checkpoint` WAL pages, as the writer thread
+// does. With --checkpoint=0 the WAL only grows, and the tool also prints the WAL bytes per write
+// and the frames per write by the table or index whose page each one holds. --sql runs on the
+// commits' connection before the measurement: a pragma or a schema change to try.
 import { readFileSync, statSync } from 'node:fs';
-import { DatabaseSync } from 'node:sqlite';
 import { rm } from 'node:fs/promises';
+import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createMemoryBus } from '../../packages/server/src/adapters/bus/memory-bus.ts';
@@ -24,6 +24,7 @@ import { createLogger } from '../../packages/server/src/logger.ts';
 import { buildChatServices } from '../../packages/server/src/main.ts';
 import { Committer } from '../../packages/server/src/modules/sync/committer.ts';
 import type { EventLog, Write } from '../../packages/server/src/ports/index.ts';
+import { LatencyRecorder } from '../lib/latency.ts';
 import { seedNatter } from '../systems/natter.ts';
 import { roomsOf } from '../systems/topology.ts';
 
@@ -61,8 +62,8 @@ const bus = createMemoryBus(logger);
 
 /** The event log, with the time its synchronous commits take. */
 const timing = { wallMs: 0, cpuUs: 0, batches: 0, writes: 0 };
-/** Each batch's wall time, ms. */
-let batchMs: number[] = [];
+/** Each batch's wall time. */
+const batchTimes = new LatencyRecorder();
 const log: EventLog = Object.create(writerLog) as EventLog;
 log.commit = (writes: readonly Write[]) => {
   const cpu = process.cpuUsage();
@@ -70,7 +71,7 @@ log.commit = (writes: readonly Write[]) => {
   const result = writerLog.commit(writes);
   const took = performance.now() - start;
   timing.wallMs += took;
-  batchMs.push(took);
+  batchTimes.record(took * 1000);
   const used = process.cpuUsage(cpu);
   timing.cpuUs += used.user + used.system;
   timing.batches++;
@@ -107,7 +108,7 @@ async function phase(name: string, count: number): Promise<{ seconds: number }> 
 
 await phase('warm', Math.min(5000, messages)); // warm-up: JIT, page cache
 Object.assign(timing, { wallMs: 0, cpuUs: 0, batches: 0, writes: 0 });
-batchMs = [];
+batchTimes.reset();
 console.log(`measuring ${messages} sends (pid ${process.pid})...`);
 const walBefore = statSync(`${dbPath}-wal`, { throwIfNoEntry: false })?.size ?? 0;
 const cpuBefore = process.cpuUsage();
@@ -122,17 +123,19 @@ console.log(
       writes: w,
       writesPerSec: Math.round(w / seconds),
       batchMean: +(w / timing.batches).toFixed(1),
-      batchMs: percentiles(batchMs),
+      batchMs: batchTimes.summary(),
       commitWallUsPerWrite: Math.round((timing.wallMs * 1000) / w),
       commitCpuUsPerWrite: Math.round(timing.cpuUs / w),
       processCpuUsPerWrite: Math.round((cpu.user + cpu.system) / w),
-      walGrowthBytesPerWrite: walAfter > walBefore ? Math.round((walAfter - walBefore) / w) : 'wrapped',
     },
     null,
     2,
   ),
 );
-if (Number(values.checkpoint) === 0 && walAfter > walBefore) console.table(framesByTree(walBefore, w));
+if (Number(values.checkpoint) === 0) {
+  console.log(`WAL bytes per write: ${Math.round((walAfter - walBefore) / w)}; frames per write:`);
+  console.table(framesByTree(walBefore, w));
+}
 await committer.drain();
 writer.close();
 await storage.close();
@@ -160,12 +163,4 @@ function framesByTree(from: number, writes: number): Record<string, string> {
   }
   const sorted = [...byTree].sort((a, b) => b[1] - a[1]);
   return Object.fromEntries(sorted.map(([name, frames]) => [name, (frames / writes).toFixed(2)]));
-}
-
-/** p50, p99 and max of a list of times. */
-function percentiles(values: number[]): { p50: number; p99: number; max: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number): number =>
-    +(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(2);
-  return { p50: at(0.5), p99: at(0.99), max: +(sorted.at(-1) ?? 0).toFixed(2) };
 }
