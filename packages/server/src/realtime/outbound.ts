@@ -87,20 +87,30 @@ export class Outbound {
    * the socket itself holds more than the soft cap, the sign of a reader that is behind (what waits
    * here for a paced flush is not the reader's doing); anything that would pass the hard cap, ours
    * and the socket's bytes together, is refused with 'overflow' and the caller closes the
-   * connection. A frame bigger than the hard cap still goes out on an idle socket, so one large
-   * sync result does not condemn a healthy client.
+   * connection. Before that verdict, what waits here goes to the socket: a reader that takes it is
+   * not behind, however much a paced flush let pile up. And once more than the soft cap waits here,
+   * it goes to the socket at once: pacing gathers small frames, and a soft cap's worth is one
+   * efficient write already, while a reader that stalls must show it in the socket, where the caps
+   * look. A frame bigger than the hard cap still goes out on an idle socket, so one large sync
+   * result does not condemn a healthy client.
    */
   push(bytes: Buffer, ephemeral: boolean): PushResult {
     if (!this.#open) return 'dropped';
     if (ephemeral && this.#socket.writableLength > this.#softBytes) return 'dropped';
-    const pending = this.pendingBytes();
+    if (this.#wouldOverflow(bytes) && !ephemeral) this.flush();
     // A typing or presence frame never condemns a connection: where it would pass the hard cap
     // (behind a large sync result waiting for its flush, say), it is dropped instead.
-    if (pending > 0 && pending + bytes.length > this.#hardBytes) return ephemeral ? 'dropped' : 'overflow';
+    if (this.#wouldOverflow(bytes)) return ephemeral ? 'dropped' : 'overflow';
     this.#queue.push(bytes);
     this.#queuedBytes += bytes.length;
-    if (this.#queue.length === 1) this.#scheduler.schedule(this);
+    if (this.#queuedBytes > this.#softBytes) this.flush();
+    else if (this.#queue.length === 1) this.#scheduler.schedule(this);
     return 'queued';
+  }
+
+  #wouldOverflow(bytes: Buffer): boolean {
+    const pending = this.pendingBytes();
+    return pending > 0 && pending + bytes.length > this.#hardBytes;
   }
 
   /** Writes everything queued in one go: one write, or one writev under cork. */

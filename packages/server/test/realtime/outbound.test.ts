@@ -84,11 +84,48 @@ describe('outbound flushing', () => {
   });
 
   it('drops a typing or presence frame that would pass the hard cap rather than close the connection', () => {
-    const { socket } = recordingSocket();
+    const socket = stalledSocket();
     const outbound = new Outbound(socket, new FlushScheduler(), { softBytes: 10, hardBytes: 100 }, open);
     // One large frame (a sync result) may go out on an idle socket even above the hard cap.
     assert.equal(outbound.push(Buffer.alloc(150), false), 'queued');
     assert.equal(outbound.push(Buffer.from('typing'), true), 'dropped');
     assert.equal(outbound.push(Buffer.from('an event'), false), 'overflow');
   });
+
+  it('hands what waits for a paced flush to the socket before calling a reader that keeps up too slow', () => {
+    const { socket, writes } = recordingSocket();
+    const outbound = new Outbound(socket, new FlushScheduler(), { softBytes: 100, hardBytes: 150 }, open);
+    // No flush runs in this synchronous stretch, as when the flusher rests between paced rounds.
+    assert.equal(outbound.push(Buffer.alloc(90, 'a'), false), 'queued');
+    assert.deepEqual(writes, []);
+    assert.equal(outbound.push(Buffer.alloc(90, 'b'), false), 'queued', 'the socket took the first: not behind');
+    assert.deepEqual(writes, ['a'.repeat(90)]);
+  });
+
+  it('writes at once what passes the soft cap, without waiting for the flush', () => {
+    const { socket, writes } = recordingSocket();
+    const outbound = new Outbound(socket, new FlushScheduler(), { softBytes: 100, hardBytes: 1000 }, open);
+    outbound.push(Buffer.alloc(60, 'a'), false);
+    assert.deepEqual(writes, []);
+    outbound.push(Buffer.alloc(60, 'b'), false);
+    assert.deepEqual(writes, ['a'.repeat(60) + 'b'.repeat(60)]);
+  });
+
+  it('still closes a reader whose socket holds more than the hard cap', () => {
+    const outbound = new Outbound(stalledSocket(), new FlushScheduler(), { softBytes: 10, hardBytes: 100 }, open);
+    assert.equal(outbound.push(Buffer.alloc(60), false), 'queued');
+    assert.equal(outbound.push(Buffer.alloc(60), false), 'overflow');
+  });
 });
+
+/** A socket whose reader has stopped: it takes the first write and never finishes it, so every byte stays in it. */
+function stalledSocket(): Duplex {
+  return new Duplex({
+    read() {
+      // Nothing to read.
+    },
+    write(_chunk, _encoding, _callback) {
+      // Never done: the kernel's buffer is full.
+    },
+  });
+}
