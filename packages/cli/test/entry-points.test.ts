@@ -2,11 +2,12 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { serverV8Flags } from '../src/server-flags.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const natter = join(repo, 'packages/cli/bin/natter.js');
@@ -78,6 +79,62 @@ describe('natter serve', () => {
     } finally {
       await rm(cwd, { recursive: true, force: true });
     }
+  });
+});
+
+/** The command line a running process was started with, where Linux shows it. */
+async function commandLine(pid: number): Promise<string[]> {
+  return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter((arg) => arg.length > 0);
+}
+
+const skipProc = existsSync('/proc/self/cmdline') ? false : 'no /proc here: the relaunch is not observable';
+
+describe('natter serve relaunches itself with its V8 flags', { skip: skipProc }, () => {
+  /** Starts `natter serve` on a free port and returns its pid's command line once it listens, then stops it. */
+  async function servedCommandLine(nodeOptions?: string): Promise<{ args: string[]; code: number | null }> {
+    const cwd = await mkdtemp(join(tmpdir(), 'natter-cli-'));
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NATTER_')));
+    if (nodeOptions === undefined) delete env.NODE_OPTIONS;
+    else env.NODE_OPTIONS = nodeOptions;
+    const child = spawn(process.execPath, [natter, 'serve', '--port', '0'], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const listening = new Promise<void>((resolve, reject) => {
+        let stdout = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          stdout += chunk;
+          if (stdout.includes('natter is listening')) resolve();
+        });
+        child.once('exit', () => {
+          reject(new Error(`natter serve exited before listening:\n${stdout}${stderr}`));
+        });
+      });
+      await listening;
+      const args = await commandLine(child.pid ?? 0);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      return { args, code: await exited };
+    } finally {
+      child.kill('SIGKILL');
+      await rm(cwd, { recursive: true, force: true });
+    }
+  }
+
+  it('in the same process, which still shuts down cleanly on SIGTERM', async () => {
+    const { args, code } = await servedCommandLine();
+    assert.deepEqual(args.slice(1, 2 + serverV8Flags.length), [...serverV8Flags, natter]);
+    assert.deepEqual(args.slice(-3), ['serve', '--port', '0']);
+    assert.equal(code, 0);
+  });
+
+  it("but not when the operator chose the flag's value", async () => {
+    const { args } = await servedCommandLine('--max-semi-space-size=32');
+    assert.deepEqual(args.slice(1), [natter, 'serve', '--port', '0']);
   });
 });
 
