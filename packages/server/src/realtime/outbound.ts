@@ -56,7 +56,13 @@ export class Outbound {
   readonly #softBytes: number;
   readonly #hardBytes: number;
   readonly #webSocket: { readonly readyState: number; readonly OPEN: number };
-  #queue: Buffer[] = [];
+  /**
+   * The queue: its first frame, and an array for the others only when there are others. Most
+   * flushes carry one frame, and a fresh array per flush was the largest item the young
+   * generation had to keep alive (a heap sampling profile of S3 that left out what scavenges freed).
+   */
+  #first: Buffer | undefined;
+  #rest: Buffer[] | undefined;
   #queuedBytes = 0;
   #open = true;
 
@@ -101,10 +107,12 @@ export class Outbound {
     // A typing or presence frame never condemns a connection: where it would pass the hard cap
     // (behind a large sync result waiting for its flush, say), it is dropped instead.
     if (this.#wouldOverflow(bytes)) return ephemeral ? 'dropped' : 'overflow';
-    this.#queue.push(bytes);
+    const first = this.#first === undefined;
+    if (first) this.#first = bytes;
+    else (this.#rest ??= []).push(bytes);
     this.#queuedBytes += bytes.length;
     if (this.#queuedBytes > this.#softBytes) this.flush();
-    else if (this.#queue.length === 1) this.#scheduler.schedule(this);
+    else if (first) this.#scheduler.schedule(this);
     return 'queued';
   }
 
@@ -115,18 +123,24 @@ export class Outbound {
 
   /** Writes everything queued in one go: one write, or one writev under cork. */
   flush(): void {
-    const queue = this.#queue;
-    if (queue.length === 0) return;
-    this.#queue = [];
+    const first = this.#first;
+    const rest = this.#rest;
+    if (first === undefined) return;
+    this.#first = undefined;
+    this.#rest = undefined;
     this.#queuedBytes = 0;
     const socket = this.#socket;
     if (!this.#open || this.#webSocket.readyState !== this.#webSocket.OPEN || socket.destroyed || !socket.writable)
       return;
+    if (rest === undefined) {
+      socket.write(first);
+      return;
+    }
     // Corked, the writes leave as one writev when uncorked: one syscall for the whole turn.
-    const cork = queue.length > 1;
-    if (cork) socket.cork();
-    for (const bytes of queue) socket.write(bytes);
-    if (cork) socket.uncork();
+    socket.cork();
+    socket.write(first);
+    for (const bytes of rest) socket.write(bytes);
+    socket.uncork();
   }
 
   /** Stops all further writes; with `flushFirst`, what is queued goes out before that. */
@@ -134,7 +148,8 @@ export class Outbound {
     if (!this.#open) return;
     if (flushFirst) this.flush();
     this.#open = false;
-    this.#queue = [];
+    this.#first = undefined;
+    this.#rest = undefined;
     this.#queuedBytes = 0;
   }
 }
