@@ -5,6 +5,7 @@ import { availableParallelism, getPriority, setPriority } from 'node:os';
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Write } from '../../ports/event-log.ts';
+import { compactAnswers } from './commit-answers.ts';
 import { SqliteEventLog } from './sqlite-event-log.ts';
 import { configureConnection } from './sqlite-support.ts';
 
@@ -39,7 +40,7 @@ port.on('message', (request: CommitRequest | 'close') => {
   }
   log.commit(request.writes).then(
     (results) => {
-      port.postMessage({ id: request.id, ok: true, results });
+      port.postMessage({ id: request.id, ok: true, answers: compactAnswers(results) });
     },
     (error: unknown) => {
       port.postMessage({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) });

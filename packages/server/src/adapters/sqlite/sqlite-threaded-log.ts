@@ -1,10 +1,17 @@
 import { Worker } from 'node:worker_threads';
 import type { EventLog, StoredEvent, Write, WriteResult } from '../../ports/event-log.ts';
+import { expandAnswers, type CommitAnswer } from './commit-answers.ts';
 import type { CommitRequest } from './sqlite-commit-worker.ts';
 import type { SqliteEventLog } from './sqlite-event-log.ts';
 import { endReadSnapshots } from './sqlite-support.ts';
 
-type Answer = { id: number; ok: true; results: WriteResult[] } | { id: number; ok: false; message: string };
+type Answer = { id: number; ok: true; answers: CommitAnswer[] } | { id: number; ok: false; message: string };
+
+interface Waiter {
+  writes: readonly Write[];
+  resolve: (r: WriteResult[]) => void;
+  reject: (e: Error) => void;
+}
 
 /**
  * The event log of a SQLite file with its commits on a writer thread. node:sqlite is synchronous,
@@ -18,7 +25,7 @@ type Answer = { id: number; ok: true; results: WriteResult[] } | { id: number; o
 export class SqliteThreadedLog implements EventLog {
   readonly #reads: SqliteEventLog;
   readonly #worker: Worker;
-  readonly #waiting = new Map<number, { resolve: (r: WriteResult[]) => void; reject: (e: Error) => void }>();
+  readonly #waiting = new Map<number, Waiter>();
   #next = 1;
   #closed: Promise<void> | undefined;
 
@@ -34,8 +41,18 @@ export class SqliteThreadedLog implements EventLog {
       if (waiter === undefined) return;
       this.#waiting.delete(answer.id);
       if (this.#waiting.size === 0) this.#worker.unref();
-      if (answer.ok) waiter.resolve(answer.results);
-      else waiter.reject(new Error(answer.message));
+      if (!answer.ok) {
+        waiter.reject(new Error(answer.message));
+        return;
+      }
+      let results: WriteResult[];
+      try {
+        results = expandAnswers(waiter.writes, answer.answers);
+      } catch (error) {
+        waiter.reject(error as Error);
+        return;
+      }
+      waiter.resolve(results);
     });
     this.#worker.on('error', (error: Error) => {
       this.#failAll(error);
@@ -49,7 +66,7 @@ export class SqliteThreadedLog implements EventLog {
     if (this.#closed !== undefined) return Promise.reject(new Error('the event log is closed'));
     const id = this.#next++;
     return new Promise((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
+      this.#waiting.set(id, { writes, resolve, reject });
       this.#worker.ref();
       const request: CommitRequest = { id, writes };
       this.#worker.postMessage(request);
@@ -103,6 +120,7 @@ export class SqliteThreadedLog implements EventLog {
         return;
       }
       this.#waiting.set(id, {
+        writes: waiter.writes,
         resolve: (r) => {
           waiter.resolve(r);
           resolve();
