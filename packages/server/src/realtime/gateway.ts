@@ -158,7 +158,7 @@ export function createRealtimeGateway(
       ws,
       encoding,
       origin: { ip: request.socket.remoteAddress ?? '', userAgent: request.headers['user-agent'] ?? null },
-      outbound: new Outbound(socket, flusher, bufferLimits, ws),
+      outbound: new Outbound(socket, flusher, bufferLimits, ws, true),
       host,
     });
     connections.add(connection);
@@ -191,6 +191,10 @@ export function createRealtimeGateway(
       refuseUpgrade(socket, 503);
       return;
     }
+    // Corked, the upgrade's answer waits for the first frames and leaves with them in one write;
+    // the connection's Outbound uncorks it at its first flush. ws ends or destroys the socket on
+    // every path that does not reach onConnection, and ending a socket uncorks it.
+    socket.cork();
     wss.handleUpgrade(request, socket, head, (ws) => {
       onConnection(ws, request, socket);
     });

@@ -65,22 +65,31 @@ export class Outbound {
   #rest: Buffer[] | undefined;
   #queuedBytes = 0;
   #open = true;
+  /** The socket is corked for us until the first flush (see the constructor). */
+  #corked: boolean;
 
   /**
    * `webSocket` says whether it may still carry data frames: once a close frame went out
-   * (ws answers a client's close by itself), nothing may follow it on the wire.
+   * (ws answers a client's close by itself), nothing may follow it on the wire. With
+   * `uncorkAtFirstFlush`, the caller corked the socket before the upgrade's answer was written:
+   * the first flush round, due at the end of this turn (or after a paced rest), uncorks it, so the
+   * answer and the first frames (hello, the sync) leave in one write instead of two, whether or
+   * not any frame came by then. That second write was an eighth of a connection's cost in S1.
    */
   constructor(
     socket: Duplex,
     scheduler: FlushScheduler,
     limits: { softBytes: number; hardBytes: number },
     webSocket: { readonly readyState: number; readonly OPEN: number },
+    uncorkAtFirstFlush = false,
   ) {
     this.#socket = socket;
     this.#webSocket = webSocket;
     this.#scheduler = scheduler;
     this.#softBytes = limits.softBytes;
     this.#hardBytes = limits.hardBytes;
+    this.#corked = uncorkAtFirstFlush;
+    if (uncorkAtFirstFlush) scheduler.schedule(this);
   }
 
   /** Bytes written but not yet taken by the kernel, ours and the socket's. */
@@ -112,7 +121,7 @@ export class Outbound {
     else (this.#rest ??= []).push(bytes);
     this.#queuedBytes += bytes.length;
     if (this.#queuedBytes > this.#softBytes) this.flush();
-    else if (first) this.#scheduler.schedule(this);
+    else if (first && !this.#corked) this.#scheduler.schedule(this);
     return 'queued';
   }
 
@@ -125,31 +134,35 @@ export class Outbound {
   flush(): void {
     const first = this.#first;
     const rest = this.#rest;
-    if (first === undefined) return;
+    const corked = this.#corked;
     this.#first = undefined;
     this.#rest = undefined;
     this.#queuedBytes = 0;
+    this.#corked = false;
     const socket = this.#socket;
-    if (!this.#open || this.#webSocket.readyState !== this.#webSocket.OPEN || socket.destroyed || !socket.writable)
-      return;
-    if (rest === undefined) {
+    const writable =
+      this.#open && this.#webSocket.readyState === this.#webSocket.OPEN && !socket.destroyed && socket.writable;
+    if (first !== undefined && writable) {
+      // Corked, the writes leave as one writev when uncorked: one syscall for the whole turn.
+      const cork = rest !== undefined && !corked;
+      if (cork) socket.cork();
       socket.write(first);
-      return;
+      if (rest !== undefined) for (const bytes of rest) socket.write(bytes);
+      if (cork) socket.uncork();
     }
-    // Corked, the writes leave as one writev when uncorked: one syscall for the whole turn.
-    socket.cork();
-    socket.write(first);
-    for (const bytes of rest) socket.write(bytes);
-    socket.uncork();
+    if (corked) socket.uncork();
   }
 
   /** Stops all further writes; with `flushFirst`, what is queued goes out before that. */
   end(flushFirst: boolean): void {
     if (!this.#open) return;
-    if (flushFirst) this.flush();
+    if (!flushFirst) {
+      this.#first = undefined;
+      this.#rest = undefined;
+      this.#queuedBytes = 0;
+    }
+    // What is queued, if anything, and the upgrade's cork, which must never outlive us.
+    this.flush();
     this.#open = false;
-    this.#first = undefined;
-    this.#rest = undefined;
-    this.#queuedBytes = 0;
   }
 }

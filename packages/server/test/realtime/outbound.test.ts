@@ -129,3 +129,38 @@ function stalledSocket(): Duplex {
     },
   });
 }
+
+describe('outbound on a socket corked for the upgrade', () => {
+  const answer = 'HTTP/1.1 101 Switching Protocols\r\n\r\n';
+
+  it('sends the upgrade answer and the first frames in one write', async () => {
+    const { socket, writes } = recordingSocket();
+    socket.cork();
+    socket.write(answer);
+    const outbound = new Outbound(socket, new FlushScheduler(), limits, open, true);
+    outbound.push(Buffer.from('hello'), false);
+    outbound.push(Buffer.from('sync'), false);
+    await nextTurn();
+    assert.deepEqual(writes, [`${answer}hellosync`]);
+    assert.equal(socket.writableCorked, 0);
+    outbound.push(Buffer.from('later'), false);
+    await until(() => writes.length === 2);
+    assert.deepEqual(writes, [`${answer}hellosync`, 'later'], 'and then writes as any other');
+  });
+
+  it('uncorks at the end of the turn when no frame came, and when closed before that', async () => {
+    for (const close of [false, true]) {
+      const { socket, writes } = recordingSocket();
+      socket.cork();
+      socket.write(answer);
+      const outbound = new Outbound(socket, new FlushScheduler(), limits, open, true);
+      if (close) {
+        outbound.push(Buffer.from('dropped'), false);
+        outbound.end(false);
+      }
+      await nextTurn();
+      assert.deepEqual(writes, [answer], close ? 'closed: the answer, not the queue' : 'no frame');
+      assert.equal(socket.writableCorked, 0);
+    }
+  });
+});
