@@ -56,9 +56,9 @@ export function requirementError(code: RequirementCode): AppError {
 export interface BatchPolicy {
   /** Most writes in one batch (default 2,000). */
   maxBatch?: number;
-  /** A busy log's batch goes at once when it has this many writes (default 16). */
+  /** A busy log's batch goes at once when it has this many writes (default 64). */
   fullBatch?: number;
-  /** How long a busy log's batch may wait to fill, from its first write, ms (default 2). */
+  /** How long a busy log's batch may wait to fill, from its first write, ms (default 4). */
   lingerMs?: number;
   /** The log counts as busy when a batch of two or more finished less than this long ago, ms (default 20). */
   busyMs?: number;
@@ -76,6 +76,8 @@ export interface BatchPolicy {
  * leaves room for only a write or two, and every fsync and every page written is paid for by them:
  * the bench's commit path costs 190 µs of CPU per write in batches of 2, 119 in batches of 8 and
  * 91 in batches of 50 (bench/tools/commit-path.ts). A log that has been idle commits at once.
+ * Up to 64 writes and 4 ms: against 16 and 2 ms, the bench's server took 43–46% of its core at
+ * 2,500 msg/s instead of 52–58%, with send→ack p99 still 33–43 ms (docs/performance.md).
  */
 export class Committer {
   readonly #log: EventLog;
@@ -105,8 +107,8 @@ export class Committer {
     // disk) must not cap throughput at maxBatch per fsync. With SQLite's commits on a writer
     // thread a big batch no longer holds the event loop either.
     this.#maxBatch = deps.maxBatch ?? 2000;
-    this.#fullBatch = Math.min(deps.fullBatch ?? 16, this.#maxBatch);
-    this.#lingerMs = deps.lingerMs ?? 2;
+    this.#fullBatch = Math.min(deps.fullBatch ?? 64, this.#maxBatch);
+    this.#lingerMs = deps.lingerMs ?? 4;
     this.#busyMs = deps.busyMs ?? 20;
   }
 
