@@ -40,6 +40,9 @@ export function checkWrites(writes: readonly Write[]): void {
     if (write.txn !== undefined && write.txn.roomId !== roomId) {
       throw new TypeError(`a write with a txn needs its room event in the txn's room ${write.txn.roomId}`);
     }
+    if (write.txn !== undefined && !sendsOneMessage(write, write.txn)) {
+      throw new TypeError("a write with a txn sends one message, the txn user's, in the txn's room");
+    }
     for (const change of write.changes) {
       const seqRoom = seqRoomOf(change);
       if (seqRoom !== undefined && seqRoom !== roomId) {
@@ -54,6 +57,16 @@ export function checkWrites(writes: readonly Write[]): void {
       }
     }
   }
+}
+
+/**
+ * True when `write` inserts exactly one message, sent by the txn's user in the txn's room: a txn
+ * id makes a send idempotent, and the SQLite log keeps it on that message (no table of its own).
+ */
+function sendsOneMessage(write: Write, txn: NonNullable<Write['txn']>): boolean {
+  const sent = write.changes.filter((change) => change.op === 'message.insert');
+  const [only] = sent;
+  return sent.length === 1 && only?.message.senderId === txn.userId && only.message.roomId === txn.roomId;
 }
 
 /** Every room and user stream a batch touches, each list sorted and without repeats. */

@@ -171,8 +171,9 @@ export interface Write {
   /**
    * Makes the write idempotent: (userId, txnId) is unique. When the pair was used before for the
    * same room, nothing is stored and the original room event comes back (`events: [it]`,
-   * `duplicate: true`); for another room the write fails with txn_id_conflict. The write's room
-   * event must be in `roomId`: the pair is stored with that event's seq.
+   * `duplicate: true`); for another room the write fails with txn_id_conflict. Only a send takes
+   * one: the write inserts exactly one message, from `userId` in `roomId`, and its room event must
+   * be in `roomId` too. The pair is stored with that event's seq (on the message itself, in SQLite).
    */
   txn?: { userId: string; txnId: string; roomId: string };
   require: Requirement[];
@@ -199,7 +200,8 @@ export interface EventLog {
    * numbers are strictly increasing and gap-free per stream and are assigned under the stream's
    * lock, so commit order and sequence order agree. Resolves only after the transaction is
    * durable. Rejects, storing nothing of the batch, when a write is malformed (two room events; a
-   * txn, seq-taking change or roomSeqField without its room event) or the database fails in a way
+   * txn, seq-taking change or roomSeqField without its room event, a txn on anything but one
+   * send) or the database fails in a way
    * no code describes.
    */
   commit(writes: readonly Write[]): Promise<WriteResult[]>;

@@ -234,6 +234,23 @@ for (const engine of storageEngines) {
         assert.deepEqual(await storage.rooms.memberIds(roomId), [ada, bob].sort());
       });
 
+      it('refuses a txn on a write that sends no message, or another user’s, or two', async () => {
+        const reaction: Write = {
+          txn: { userId: bob, txnId: 'r', roomId },
+          require: [],
+          changes: [],
+          events: [{ stream: { room: roomId }, type: 'test', actorId: bob, data: {} }],
+          at: now,
+        };
+        const first = send('one');
+        const twice: Write = { ...send('two', { txnId: 't2' }), changes: [...first.changes, ...send('three').changes] };
+        const otherSender: Write = { ...messageWrite(roomId, ada, 'hi'), txn: { userId: bob, txnId: 't3', roomId } };
+        for (const write of [reaction, twice, otherSender]) {
+          await assert.rejects(storage.log.commit([write]), TypeError);
+        }
+        assert.deepEqual(await roomSeqs(storage, roomId), [1, 2], 'nothing stored');
+      });
+
       it('answers an empty batch with no results', async () => {
         assert.deepEqual(await storage.log.commit([]), []);
       });

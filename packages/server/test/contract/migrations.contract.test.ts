@@ -12,6 +12,7 @@ const applied = [
   { version: 1, name: 'accounts' },
   { version: 2, name: 'rooms' },
   { version: 3, name: 'txn-retention' },
+  { version: 4, name: 'txn-on-messages' },
 ];
 
 for (const engine of storageEngines) {
@@ -54,7 +55,7 @@ for (const engine of storageEngines) {
     it('refuses a database migrated by a newer version', async () => {
       await (await place.open()).close();
       await place.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)");
-      await assert.rejects(place.open(), /schema is at version 999, newer than this Natter knows \(3\)/);
+      await assert.rejects(place.open(), /schema is at version 999, newer than this Natter knows \(4\)/);
     });
 
     it('lets pending calls finish when closed', { timeout: 10_000 }, async () => {

@@ -19,11 +19,10 @@ export class PostgresBatch {
   readonly #users = new Map<string, { seq: number; dirty: boolean }>();
   /** Txn ids used by earlier writes of this batch: (user, txn) → what they produced. */
   readonly #claimed = new Map<string, TxnFact>();
-  #messages: { message: NewMessage; seq: number }[] = [];
+  #messages: QueuedMessage[] = [];
   #pendingIds = new Map<string, MessageFact>();
   #roomEvents: StoredEvent[] = [];
   #userEvents: StoredEvent[] = [];
-  #txns: { userId: string; txnId: string; roomId: string; seq: number; at: number }[] = [];
 
   constructor(client: PoolClient) {
     this.#client = client;
@@ -77,8 +76,9 @@ export class PostgresBatch {
   }
 
   /**
-   * Takes the write's seqs and queues its rows: its events, its txn, and its messages when
-   * `messages` (a write whose only changes are sends leaves them to the batch insert).
+   * Takes the write's seqs and queues its rows: its events, and its messages (a send's with its
+   * txn id) when `messages` (a write whose only changes are sends leaves them to the batch
+   * insert). A txn is also claimed, so later writes of the batch see it used.
    */
   append(write: Write, messages: boolean): StoredEvent[] {
     for (const change of write.changes) {
@@ -120,13 +120,12 @@ export class PostgresBatch {
   #queueMessages(write: Write, seq: number): void {
     for (const change of write.changes) {
       if (change.op !== 'message.insert') continue;
-      this.#messages.push({ message: change.message, seq });
+      this.#messages.push({ message: change.message, seq, txnId: write.txn?.txnId ?? null });
       this.#pendingIds.set(change.message.id, { roomId: change.message.roomId, editedAt: null, deletedAt: null });
     }
   }
 
   #claim(txn: { userId: string; txnId: string }, event: StoredEvent): void {
-    this.#txns.push({ userId: txn.userId, txnId: txn.txnId, roomId: event.streamId, seq: event.seq, at: event.at });
     this.#claimed.set(JSON.stringify([txn.userId, txn.txnId]), { roomId: event.streamId, event });
   }
 
@@ -138,24 +137,10 @@ export class PostgresBatch {
       await client.query({ ...insertRoomEvents, values: eventColumns(this.#roomEvents) });
     if (this.#userEvents.length > 0)
       await client.query({ ...insertUserEvents, values: eventColumns(this.#userEvents) });
-    if (this.#txns.length > 0) {
-      const t = this.#txns;
-      await client.query({
-        ...insertTxns,
-        values: [
-          t.map((x) => x.userId),
-          t.map((x) => x.txnId),
-          t.map((x) => x.roomId),
-          t.map((x) => x.seq),
-          t.map((x) => x.at),
-        ],
-      });
-    }
     this.#messages = [];
     this.#pendingIds = new Map();
     this.#roomEvents = [];
     this.#userEvents = [];
-    this.#txns = [];
   }
 
   /** Flushes, then writes the counters back; the caller commits. */
@@ -175,7 +160,14 @@ export class PostgresBatch {
   }
 }
 
-function messageColumns(rows: readonly { message: NewMessage; seq: number }[]): unknown[] {
+/** A message to insert, with its room seq and the txn id of the send that made it. */
+interface QueuedMessage {
+  message: NewMessage;
+  seq: number;
+  txnId: string | null;
+}
+
+function messageColumns(rows: readonly QueuedMessage[]): unknown[] {
   const m = rows.map((row) => row.message);
   return [
     m.map((x) => x.id),
@@ -191,6 +183,7 @@ function messageColumns(rows: readonly { message: NewMessage; seq: number }[]): 
     m.map((x) => x.createdAt),
     m.map((x) => x.editedAt),
     m.map((x) => x.deletedAt),
+    rows.map((row) => row.txnId),
   ];
 }
 
@@ -210,13 +203,13 @@ function eventColumns(events: readonly StoredEvent[]): unknown[] {
 const insertMessages = {
   name: 'natter_insert_messages',
   text: `INSERT INTO messages (id, room_id, seq, sender_id, kind, body, reply_to_id, forwarded_from, file, mentions,
-           created_at, edited_at, deleted_at)
+           created_at, edited_at, deleted_at, txn_id)
          SELECT id, room_id, seq, sender_id, kind, body, reply_to_id, forwarded_from::jsonb, file::jsonb,
-           mentions::jsonb, created_at, edited_at, deleted_at
+           mentions::jsonb, created_at, edited_at, deleted_at, txn_id
          FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
-           $8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bigint[])
+           $8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bigint[], $14::text[])
            AS t (id, room_id, seq, sender_id, kind, body, reply_to_id, forwarded_from, file, mentions,
-             created_at, edited_at, deleted_at)`,
+             created_at, edited_at, deleted_at, txn_id)`,
 };
 
 const eventInsert = (table: string, stream: string) => ({
@@ -228,12 +221,6 @@ const eventInsert = (table: string, stream: string) => ({
 });
 const insertRoomEvents = eventInsert('room_events', 'room_id');
 const insertUserEvents = eventInsert('user_events', 'user_id');
-
-const insertTxns = {
-  name: 'natter_insert_txns',
-  text: `INSERT INTO client_txns (user_id, txn_id, room_id, seq, at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])`,
-};
 
 const updateRooms = {
   name: 'natter_update_room_counters',

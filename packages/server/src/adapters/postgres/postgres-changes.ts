@@ -7,6 +7,8 @@ import { changed } from './postgres-support.ts';
 export interface ChangeContext {
   /** The seq of the write's room event. */
   roomSeq(): number;
+  /** The write's client transaction id, kept on the one message a write with a txn sends. */
+  txnId: string | null;
 }
 
 type Handler<O extends Change['op']> = (
@@ -116,14 +118,14 @@ const handlers: { [O in Change['op']]: Handler<O> } = {
       client,
       'message_insert',
       `INSERT INTO messages (id, room_id, seq, sender_id, kind, body, reply_to_id, forwarded_from, file, mentions,
-         created_at, edited_at, deleted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12, $13)`,
+         created_at, edited_at, deleted_at, txn_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12, $13, $14)`,
       [m.id, m.roomId, context.roomSeq(), m.senderId, m.kind, m.body, m.replyToId]
         .concat([
           m.forwardedFrom === null ? null : jsonText(m.forwardedFrom),
           m.file === null ? null : jsonText(m.file),
         ])
-        .concat([jsonText(m.mentions), m.createdAt, m.editedAt, m.deletedAt]),
+        .concat([jsonText(m.mentions), m.createdAt, m.editedAt, m.deletedAt, context.txnId]),
     ),
   'message.edit': (client, { messageId, body, mentions, at }) =>
     run(client, 'message_edit', 'UPDATE messages SET body = $2, mentions = $3::jsonb, edited_at = $4 WHERE id = $1', [

@@ -86,7 +86,7 @@ export class PostgresEventLog implements EventLog {
 
   async findTxn(userId: string, txnId: string): Promise<{ roomId: string; seq: number } | undefined> {
     const { rows } = await this.#db.query<{ room_id: string; seq: number }>(
-      'SELECT room_id, seq FROM client_txns WHERE user_id = $1 AND txn_id = $2',
+      'SELECT room_id, seq FROM messages WHERE sender_id = $1 AND txn_id = $2',
       [userId, txnId],
     );
     const row = rows[0];
@@ -94,7 +94,11 @@ export class PostgresEventLog implements EventLog {
   }
 
   async purgeTxns(before: number): Promise<number> {
-    const result = await this.#db.query('DELETE FROM client_txns WHERE at < $1', [before]);
+    // A txn is kept on the message it sent (see 004-txn-on-messages.sql).
+    const result = await this.#db.query(
+      'UPDATE messages SET txn_id = NULL WHERE txn_id IS NOT NULL AND created_at < $1',
+      [before],
+    );
     return result.rowCount ?? 0;
   }
 }
@@ -144,6 +148,7 @@ async function applyWrite(client: PoolClient, batch: PostgresBatch, write: Write
       if (roomSeq === undefined) throw new Error('a change takes the seq of a room event the write does not have');
       return roomSeq;
     },
+    txnId: write.txn?.txnId ?? null,
   };
   const guarded = write.changes.some(mayCollide);
   if (guarded) await client.query('SAVEPOINT natter_write');

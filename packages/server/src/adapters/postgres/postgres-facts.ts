@@ -90,11 +90,11 @@ const branches: Branch[] = [
     values: (n) => [[...n.emojis]],
   },
   {
-    select: (p) => `SELECT 'txn', t.user_id, t.txn_id, '', json_build_object('roomId', t.room_id,
+    select: (p) => `SELECT 'txn', t.sender_id, t.txn_id, '', json_build_object('roomId', t.room_id,
         'event', json_build_object('stream', 'room', 'streamId', e.room_id, 'seq', e.seq, 'type', e.type,
           'actorId', e.actor_id, 'data', e.data, 'at', e.at))
       FROM unnest(${p(0)}::text[], ${p(1)}::text[]) AS k (user_id, txn_id)
-      JOIN client_txns t ON t.user_id = k.user_id AND t.txn_id = k.txn_id
+      JOIN messages t ON t.sender_id = k.user_id AND t.txn_id = k.txn_id
       JOIN room_events e ON e.room_id = t.room_id AND e.seq = t.seq`,
     values: (n) => [column(n.txns, 0), column(n.txns, 1)],
   },

@@ -7,6 +7,8 @@ import { changed } from './sqlite-support.ts';
 export interface ChangeContext {
   /** The seq of the write's room event, allocated on first use. */
   roomSeq(): number;
+  /** The write's client transaction id, kept on the one message a write with a txn sends. */
+  txnId: string | null;
 }
 
 type Handler<O extends Change['op']> = (change: Extract<Change, { op: O }>, context: ChangeContext) => void;
@@ -101,7 +103,7 @@ function handlers(sql: ReturnType<typeof prepareStatements>, index: SqliteChange
       sql.deleteBan.run(roomId, userId);
     },
     'message.insert': ({ message }, context) => {
-      // Positional parameters: binding thirteen named ones costs more than the insert itself.
+      // Positional parameters: binding fourteen named ones costs more than the insert itself.
       const { lastInsertRowid } = sql.insertMessage.run(
         message.id,
         message.roomId,
@@ -116,6 +118,7 @@ function handlers(sql: ReturnType<typeof prepareStatements>, index: SqliteChange
         message.createdAt,
         message.editedAt,
         message.deletedAt,
+        context.txnId,
       );
       index.inserted(Number(lastInsertRowid));
     },
@@ -201,8 +204,8 @@ function prepareStatements(db: DatabaseSync) {
     deleteBan: db.prepare('DELETE FROM bans WHERE room_id = ? AND user_id = ?'),
     insertMessage: db.prepare(
       `INSERT INTO messages (id, room_id, seq, sender_id, kind, body, reply_to_id, forwarded_from, file, mentions,
-         created_at, edited_at, deleted_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         created_at, edited_at, deleted_at, txn_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     indexMessages: db.prepare(
       'INSERT INTO messages_fts (rowid, body) SELECT row_id, body FROM messages WHERE row_id >= ?',

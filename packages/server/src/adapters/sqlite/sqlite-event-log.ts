@@ -116,14 +116,10 @@ export class SqliteEventLog implements EventLog {
     let roomSeq: number | undefined;
     const context: ChangeContext = {
       roomSeq: () => (roomSeq ??= this.#nextRoomSeq(roomId, write.at)),
+      txnId: write.txn?.txnId ?? null,
     };
     for (const change of write.changes) this.#changes.apply(change, context);
-    const stored = write.events.map((event) => this.#append(event, write.at, context));
-    if (write.txn !== undefined) {
-      const { userId, txnId } = write.txn;
-      this.#sql.insertTxn.run(userId, txnId, write.txn.roomId, context.roomSeq(), write.at);
-    }
-    return stored;
+    return write.events.map((event) => this.#append(event, write.at, context));
   }
 
   #append(event: NewEvent, at: number, context: ChangeContext): StoredEvent {
@@ -147,7 +143,7 @@ export class SqliteEventLog implements EventLog {
 
   #txn(write: Write): TxnFact | undefined {
     if (write.txn === undefined) return undefined;
-    // Two primary-key lookups, not a join: SQLite compiled the joined statement again at every
+    // Two index lookups, not a join: SQLite compiled the joined statement again at every
     // call (see sqlite-support.ts), a tenth of the commit path's time in a profile.
     const txn = this.#sql.findTxn.get(write.txn.userId, write.txn.txnId);
     if (txn === undefined) return undefined;
@@ -170,7 +166,6 @@ function prepareStatements(db: DatabaseSync) {
     roomEvent: db.prepare(
       `SELECT room_id AS stream_id, ${eventColumns} FROM room_events WHERE room_id = ? AND seq = ?`,
     ),
-    insertTxn: db.prepare('INSERT INTO client_txns (user_id, txn_id, room_id, seq, at) VALUES (?, ?, ?, ?, ?)'),
     nextRoomSeq: db.prepare(
       'UPDATE rooms SET last_seq = last_seq + 1, last_event_at = max(last_event_at, ?) WHERE id = ? RETURNING last_seq',
     ),
@@ -197,7 +192,8 @@ function prepareStatements(db: DatabaseSync) {
        WHERE user_id = +? AND seq > +? ORDER BY seq LIMIT +?`,
     ),
     userSeq: db.prepare('SELECT last_seq FROM user_streams WHERE user_id = ?'),
-    purgeTxns: db.prepare('DELETE FROM client_txns WHERE at < ?'),
-    findTxn: db.prepare('SELECT room_id, seq FROM client_txns WHERE user_id = ? AND txn_id = ?'),
+    // A txn is kept on the message it sent (see 004-txn-on-messages.sql).
+    purgeTxns: db.prepare('UPDATE messages SET txn_id = NULL WHERE txn_id IS NOT NULL AND created_at < +?'),
+    findTxn: db.prepare('SELECT room_id, seq FROM messages WHERE sender_id = ? AND txn_id = ?'),
   };
 }
