@@ -12,12 +12,22 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
     throw error;
   }
+  // Signals are heard from before the server starts: one that arrives while it starts, or between
+  // "listening" and here, stops it once started instead of killing the process mid-way.
+  let stopWith: ((signal: string) => void) | undefined;
+  let early: string | undefined;
+  const heard = (signal: string) => () => {
+    if (stopWith === undefined) early ??= signal;
+    else stopWith(signal);
+  };
+  process.once('SIGTERM', heard('SIGTERM'));
+  process.once('SIGINT', heard('SIGINT'));
   const server = await startServer(config);
   for (const name of unknownVariables(process.env)) {
     server.logger.warn({ variable: name }, 'unknown NATTER_ variable ignored; is it misspelt?');
   }
   await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
+    stopWith = (signal: string) => {
       server.logger.info({ signal }, 'shutting down');
       // A second signal, or a shutdown that hangs, ends the process at once.
       const force = setTimeout(() => {
@@ -31,12 +41,7 @@ export async function serveCommand(args: string[]): Promise<number> {
         resolve();
       });
     };
-    process.once('SIGTERM', () => {
-      stop('SIGTERM');
-    });
-    process.once('SIGINT', () => {
-      stop('SIGINT');
-    });
+    if (early !== undefined) stopWith(early);
   });
   return 0;
 }
