@@ -1,14 +1,16 @@
+import { accessSync, constants } from 'node:fs';
+
 /**
  * The V8 flags `natter serve` runs with. V8 reads them only as the process starts, so `natter
  * serve` starts itself again with them, in the same process (`process.execve`: same pid, same
  * open files and CPU affinity, no second process), unless the operator already chose that flag on
- * the command line or in NODE_OPTIONS. Where `process.execve` is missing (Windows), the server runs
- * with V8's defaults.
+ * the command line or in NODE_OPTIONS. Where `process.execve` is missing (Windows) or the
+ * executable cannot be run again, the server runs with V8's defaults.
  *
  * `--max-semi-space-size=16` caps the young generation at two 16 MB halves. Left alone, V8 grows
  * it to its largest size during any burst of allocation, such as 19,500 clients connecting at
  * once, and keeps it: the bench's S1 measured 9.6–10.0 KB of RSS per connection, of which about
- * 3 KB was that growth, and 6.2–7.5 KB with the cap, with the same handshake times, S3 latencies
+ * 3 KB was that growth, and 5.6–7.5 KB with the cap, with the same handshake times, S3 latencies
  * and S4 catch-up within the machine's noise (docs/performance.md). A smaller cap (4 MB) took
  * more scavenges than a reconnect storm could afford: S4's catch-up p99 went from 0.6 to 6.7 s.
  */
@@ -43,14 +45,17 @@ export function relaunchArguments(
 
 /**
  * Replaces this process with itself started with the server's V8 flags, when they are missing
- * and the platform can. Returns only when it does not (nothing to add, or no execve).
+ * and the platform can. Returns only when it does not (nothing to add, or no execve). Node 24
+ * aborts the process when execve(2) itself fails instead of throwing, so the executable is checked
+ * first; where the relaunch is not wanted, setting the flag in NODE_OPTIONS skips it.
  */
 export function relaunchWithServerFlags(): void {
   const args = relaunchArguments(process.argv, process.execArgv, process.env.NODE_OPTIONS);
   if (args === undefined || typeof process.execve !== 'function') return;
   try {
-    process.execve(process.execPath, [process.execPath, ...args], process.env);
+    accessSync(process.execPath, constants.X_OK);
   } catch {
-    // Not permitted here: run with V8's defaults rather than not at all.
+    return; // Not executable any more (replaced during an upgrade?): run with V8's defaults.
   }
+  process.execve(process.execPath, [process.execPath, ...args], process.env);
 }
