@@ -13,12 +13,22 @@ export async function serveCommand(args: string[]): Promise<number> {
     throw error;
   }
   // Signals are heard from before the server starts: one that arrives while it starts, or between
-  // "listening" and here, stops it once started instead of killing the process mid-way.
+  // "listening" and here, stops it once started instead of killing the process mid-way. A start
+  // that does not finish within the shutdown timeout (a database that does not answer) is ended.
   let stopWith: ((signal: string) => void) | undefined;
   let early: string | undefined;
   const heard = (signal: string) => () => {
-    if (stopWith === undefined) early ??= signal;
-    else stopWith(signal);
+    if (stopWith !== undefined) {
+      stopWith(signal);
+      return;
+    }
+    early ??= signal;
+    process.stderr.write(`natter: ${signal} while starting; stopping once started\n`);
+    setTimeout(() => {
+      process.stderr.write('natter: still starting after the shutdown timeout; exiting\n');
+      process.exit(1);
+    }, config.shutdownTimeout * 1000).unref();
+    process.once(signal, () => process.exit(1));
   };
   process.once('SIGTERM', heard('SIGTERM'));
   process.once('SIGINT', heard('SIGINT'));
