@@ -28,6 +28,8 @@ export class SqliteThreadedLog implements EventLog {
   readonly #waiting = new Map<number, Waiter>();
   #next = 1;
   #closed: Promise<void> | undefined;
+  /** Set when an answer could not be understood; every later commit is refused with it. */
+  #broken: Error | undefined;
 
   constructor(reads: SqliteEventLog, path: string) {
     this.#reads = reads;
@@ -49,7 +51,11 @@ export class SqliteThreadedLog implements EventLog {
       try {
         results = expandAnswers(waiter.writes, answer.answers);
       } catch (error) {
-        waiter.reject(error as Error);
+        // The batch is durable but its answer is not understood: a bug. Refuse every commit from
+        // now on, so no caller retries writes that are already stored (the Committer would).
+        this.#broken = error as Error;
+        waiter.reject(this.#broken);
+        this.#failAll(this.#broken);
         return;
       }
       waiter.resolve(results);
@@ -64,6 +70,7 @@ export class SqliteThreadedLog implements EventLog {
 
   commit(writes: readonly Write[]): Promise<WriteResult[]> {
     if (this.#closed !== undefined) return Promise.reject(new Error('the event log is closed'));
+    if (this.#broken !== undefined) return Promise.reject(this.#broken);
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { writes, resolve, reject });
