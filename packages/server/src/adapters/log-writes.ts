@@ -61,7 +61,7 @@ export function checkWrites(writes: readonly Write[]): void {
 
 /**
  * True when `write` inserts exactly one message, sent by the txn's user in the txn's room: a txn
- * id makes a send idempotent, and the SQLite log keeps it on that message (no table of its own).
+ * id makes a send idempotent, and the log keeps it on that message (no table of its own).
  */
 function sendsOneMessage(write: Write, txn: NonNullable<Write['txn']>): boolean {
   const sent = write.changes.filter((change) => change.op === 'message.insert');

@@ -173,7 +173,7 @@ export interface Write {
    * same room, nothing is stored and the original room event comes back (`events: [it]`,
    * `duplicate: true`); for another room the write fails with txn_id_conflict. Only a send takes
    * one: the write inserts exactly one message, from `userId` in `roomId`, and its room event must
-   * be in `roomId` too. The pair is stored with that event's seq (on the message itself, in SQLite).
+   * be in `roomId` too. The pair is stored on the message, with its event's seq.
    */
   txn?: { userId: string; txnId: string; roomId: string };
   require: Requirement[];

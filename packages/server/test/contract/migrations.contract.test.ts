@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { openStorage } from '../../src/adapters/open-storage.ts';
+import { loadMigrations } from '../../src/adapters/sql-migrations.ts';
 import { newUser, storageEngines, type StoragePlace } from '../helpers/storage.ts';
 
 /** The versions the code knows, as schema_migrations records them. */
@@ -117,5 +118,54 @@ describe('openStorage', () => {
       return true;
     });
     await assert.rejects(openStorage('sqlite://natter.db'), /use sqlite:<path>/);
+  });
+});
+
+// Migration 4 moves each send's txn id from client_txns onto its message (the SQLite side has
+// sqlite-txn-migration.test.ts). A database written before it still answers retries of its sends.
+const postgres = storageEngines.find((engine) => engine.name === 'postgres');
+describe('migration 4 on postgres', { skip: postgres?.skip ?? 'no PostgreSQL engine' }, () => {
+  it('carries every txn id over to the message it sent', async () => {
+    if (postgres === undefined) return;
+    const place = await postgres.place();
+    try {
+      const [path] = await place.query('SHOW search_path');
+      await place.query(`CREATE SCHEMA ${String(path?.search_path)}`);
+      await place.query(
+        'CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)',
+      );
+      const dir = join(import.meta.dirname, '../../src/adapters/postgres/sql');
+      for (const migration of loadMigrations(dir).filter((m) => m.version <= 3)) {
+        await place.query(migration.sql);
+        await place.query(
+          `INSERT INTO schema_migrations VALUES (${String(migration.version)}, '${migration.name}', 0)`,
+        );
+      }
+      await place.query(`INSERT INTO users (id, username, email, display_name, display_name_lower, bio, password_hash,
+        role, created_at, updated_at) VALUES ('u1', 'u1', 'u1@example.test', 'u1', 'u1', '', 'x', 'user', 0, 0),
+        ('u2', 'u2', 'u2@example.test', 'u2', 'u2', '', 'x', 'user', 0, 0)`);
+      await place.query(`INSERT INTO rooms (id, kind, name, name_lower, topic, visibility, last_seq, last_event_at,
+        created_at) VALUES ('r1', 'group', 'R', 'r', '', 'private', 3, 0, 0)`);
+      await place.query(`INSERT INTO messages (id, room_id, seq, sender_id, kind, body, mentions, created_at) VALUES
+        ('m1', 'r1', 1, 'u1', 'text', 'hi', '[]', 1000), ('m2', 'r1', 2, 'u2', 'text', 'hi', '[]', 2000),
+        ('m3', 'r1', 3, 'u1', 'text', 'hi', '[]', 3000)`);
+      await place.query(`INSERT INTO client_txns (user_id, txn_id, room_id, seq, at) VALUES
+        ('u1', 'same', 'r1', 1, 1000), ('u2', 'same', 'r1', 2, 2000)`);
+
+      const storage = await place.open();
+      try {
+        assert.deepEqual(await storage.log.findTxn('u1', 'same'), { roomId: 'r1', seq: 1 });
+        assert.deepEqual(await storage.log.findTxn('u2', 'same'), { roomId: 'r1', seq: 2 });
+        assert.equal(await storage.log.findTxn('u1', 'other'), undefined);
+        assert.equal(await storage.log.purgeTxns(1500), 1, 'the retention still applies, by the send’s time');
+        assert.equal(await storage.log.findTxn('u1', 'same'), undefined);
+        assert.deepEqual(await storage.log.findTxn('u2', 'same'), { roomId: 'r1', seq: 2 });
+      } finally {
+        await storage.close();
+      }
+      assert.deepEqual(await place.query("SELECT to_regclass('client_txns') AS gone"), [{ gone: null }]);
+    } finally {
+      await place.drop();
+    }
   });
 });
