@@ -101,9 +101,6 @@ export function openMailer(config: Config, logger: PinoLogger): Mailer {
 
 const hour = 3_600_000;
 
-/** How long a send's transaction id is remembered, so a retry is recognised. */
-export const txnRetentionDays = 30;
-
 /** Composition root: builds adapters and services from config and starts listening. */
 export async function startServer(config: Config, overrides: ServerOverrides = {}): Promise<RunningServer> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
@@ -181,15 +178,14 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   });
   presence.current = gateway.presence;
 
-  // Ended sessions, stale throttle counters and expired reset tokens are kept a day, then dropped;
-  // transaction ids are kept txnRetentionDays, far longer than any client retries a send.
+  // Ended sessions, stale throttle counters and expired reset tokens are kept a day, then dropped.
+  // (Transaction ids need no purge: a use older than txnRetentionDays no longer counts.)
   const housekeeping = setInterval(() => {
     const before = clock.now() - 24 * hour;
     Promise.all([
       storage.sessions.purgeEnded(before),
       storage.attempts.purge(before),
       storage.resetTokens.purgeExpired(before),
-      storage.log.purgeTxns(clock.now() - txnRetentionDays * 24 * hour),
     ]).catch((error: unknown) => {
       logger.warn({ err: error }, 'housekeeping failed');
     });

@@ -169,13 +169,14 @@ export type RequirementCode =
 /** One atomic unit: requirements checked, then changes applied and events appended, or nothing. */
 export interface Write {
   /**
-   * Makes the write idempotent: (userId, txnId) is unique. When the pair was used before for the
-   * same room, nothing is stored and the original room event comes back (`events: [it]`,
-   * `duplicate: true`); for another room the write fails with txn_id_conflict. Only a send takes
-   * one: the write inserts exactly one message, from `userId` in `roomId`, and its room event must
-   * be in `roomId` too. The pair is stored on the message, with its event's seq.
+   * Makes the write idempotent: (userId, txnId) is used once. When the pair was used at or after
+   * `since` for the same room, nothing is stored and the original room event comes back
+   * (`events: [it]`, `duplicate: true`); for another room the write fails with txn_id_conflict. A
+   * use before `since` is forgotten: the id is free again (the retention, txnRetentionDays). Only a
+   * send takes one: the write inserts exactly one message, from `userId` in `roomId`, and its room
+   * event must be in `roomId` too. The pair is stored on the message, with its event's seq.
    */
-  txn?: { userId: string; txnId: string; roomId: string };
+  txn?: { userId: string; txnId: string; roomId: string; since: number };
   require: Requirement[];
   changes: Change[];
   /** At most one room event per write; any number of user events. */
@@ -214,14 +215,9 @@ export interface EventLog {
   /** The user's latest event seq; 0 when none. */
   userSeq(userId: string): Promise<number>;
   /**
-   * Where a recorded transaction id's room event is, if the id was used. A service asks first, so
-   * that a retry is answered with the original even when its checks would now fail (the sender
-   * has since left the room, say).
+   * Where a transaction id's room event is, if the id was used at or after `since` (see
+   * Write.txn). A service asks first, so that a retry is answered with the original even when its
+   * checks would now fail (the sender has since left the room, say).
    */
-  findTxn(userId: string, txnId: string): Promise<{ roomId: string; seq: number } | undefined>;
-  /**
-   * Forgets transaction ids recorded before `before`; returns how many. Their messages stay; only
-   * a retry older than the retention would be taken as a new send.
-   */
-  purgeTxns(before: number): Promise<number>;
+  findTxn(userId: string, txnId: string, since: number): Promise<{ roomId: string; seq: number } | undefined>;
 }

@@ -37,7 +37,7 @@ for (const engine of storageEngines) {
       await storage.close();
     });
 
-    const send = (body: string, options: { txnId?: string; at?: number } = {}) =>
+    const send = (body: string, options: { txnId?: string; txnSince?: number; at?: number } = {}) =>
       messageWrite(roomId, bob, body, { at: now + 10, ...options });
 
     it('numbers a room’s events 1, 2, 3... and a user’s events the same way, apart', async () => {
@@ -159,15 +159,35 @@ for (const engine of storageEngines) {
         );
       });
 
-      it('forgets txn ids older than the retention, and only those', async () => {
+      it('forgets a txn id used before the retention window, and only such a use', async () => {
         await commitOk(storage, send('old', { txnId: 'tx-old', at: now }));
         await commitOk(storage, send('new', { txnId: 'tx-new', at: now + 1000 }));
-        assert.equal(await storage.log.purgeTxns(now + 1), 1);
-        assert.equal(await storage.log.purgeTxns(now + 1), 0);
-        const kept = await commitOne(storage, send('new', { txnId: 'tx-new', at: now + 2000 }));
+        const since = now + 1;
+        assert.equal(await storage.log.findTxn(bob, 'tx-old', since), undefined);
+        assert.ok(await storage.log.findTxn(bob, 'tx-old', now), 'inside its window it counts');
+        assert.ok(await storage.log.findTxn(bob, 'tx-new', since));
+        const kept = await commitOne(storage, send('new', { txnId: 'tx-new', at: now + 2000, txnSince: since }));
         assert.ok(kept.ok && kept.duplicate);
-        const forgotten = await commitOne(storage, send('old again', { txnId: 'tx-old', at: now + 2000 }));
+        const forgotten = await commitOne(
+          storage,
+          send('old again', { txnId: 'tx-old', at: now + 2000, txnSince: since }),
+        );
         assert.ok(forgotten.ok && !forgotten.duplicate, 'past the retention, the id is free again');
+        // The new use is what a retry finds from then on, twice in one batch too.
+        assert.ok(forgotten.ok);
+        const seq = forgotten.events[0]?.seq;
+        const retries = await storage.log.commit([
+          send('old again, retried', { txnId: 'tx-old', at: now + 3000, txnSince: since }),
+          send('old again, retried twice', { txnId: 'tx-old', at: now + 3000, txnSince: since }),
+        ]);
+        assert.deepEqual(
+          retries.map((r) => r.ok && r.duplicate && r.events[0]?.seq),
+          [seq, seq],
+        );
+        assert.deepEqual(
+          (await storage.rooms.messages(roomId, { limit: 10, newest: false })).map((m) => m.body),
+          ['old', 'new', 'old again'],
+        );
       });
 
       it('answers a retry even when the requirements no longer hold', async () => {
@@ -236,7 +256,7 @@ for (const engine of storageEngines) {
 
       it('refuses a txn on a write that sends no message, or another user’s, or two', async () => {
         const reaction: Write = {
-          txn: { userId: bob, txnId: 'r', roomId },
+          txn: { userId: bob, txnId: 'r', roomId, since: 0 },
           require: [],
           changes: [],
           events: [{ stream: { room: roomId }, type: 'test', actorId: bob, data: {} }],
@@ -244,7 +264,10 @@ for (const engine of storageEngines) {
         };
         const first = send('one');
         const twice: Write = { ...send('two', { txnId: 't2' }), changes: [...first.changes, ...send('three').changes] };
-        const otherSender: Write = { ...messageWrite(roomId, ada, 'hi'), txn: { userId: bob, txnId: 't3', roomId } };
+        const otherSender: Write = {
+          ...messageWrite(roomId, ada, 'hi'),
+          txn: { userId: bob, txnId: 't3', roomId, since: 0 },
+        };
         for (const write of [reaction, twice, otherSender]) {
           await assert.rejects(storage.log.commit([write]), TypeError);
         }

@@ -154,12 +154,15 @@ describe('migration 4 on postgres', { skip: postgres?.skip ?? 'no PostgreSQL eng
 
       const storage = await place.open();
       try {
-        assert.deepEqual(await storage.log.findTxn('u1', 'same'), { roomId: 'r1', seq: 1 });
-        assert.deepEqual(await storage.log.findTxn('u2', 'same'), { roomId: 'r1', seq: 2 });
-        assert.equal(await storage.log.findTxn('u1', 'other'), undefined);
-        assert.equal(await storage.log.purgeTxns(1500), 1, 'the retention still applies, by the send’s time');
-        assert.equal(await storage.log.findTxn('u1', 'same'), undefined);
-        assert.deepEqual(await storage.log.findTxn('u2', 'same'), { roomId: 'r1', seq: 2 });
+        assert.deepEqual(await storage.log.findTxn('u1', 'same', 0), { roomId: 'r1', seq: 1 });
+        assert.deepEqual(await storage.log.findTxn('u2', 'same', 0), { roomId: 'r1', seq: 2 });
+        assert.equal(await storage.log.findTxn('u1', 'other', 0), undefined);
+        assert.equal(
+          await storage.log.findTxn('u1', 'same', 1500),
+          undefined,
+          'the retention applies by the send’s time',
+        );
+        assert.deepEqual(await storage.log.findTxn('u2', 'same', 1500), { roomId: 'r1', seq: 2 });
       } finally {
         await storage.close();
       }

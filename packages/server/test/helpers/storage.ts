@@ -262,7 +262,7 @@ export function messageWrite(
   roomId: string,
   senderId: string,
   body: string,
-  options: { at?: number; txnId?: string; message?: Partial<NewMessage> } = {},
+  options: { at?: number; txnId?: string; txnSince?: number; message?: Partial<NewMessage> } = {},
 ): Write {
   const at = options.at ?? Date.now();
   const message: NewMessage = {
@@ -281,7 +281,9 @@ export function messageWrite(
     ...options.message,
   };
   return {
-    ...(options.txnId === undefined ? {} : { txn: { userId: senderId, txnId: options.txnId, roomId } }),
+    ...(options.txnId === undefined
+      ? {}
+      : { txn: { userId: senderId, txnId: options.txnId, roomId, since: options.txnSince ?? 0 } }),
     require: [
       { check: 'room.live', roomId },
       { check: 'can.post', roomId, userId: senderId, now: at },

@@ -84,22 +84,14 @@ export class PostgresEventLog implements EventLog {
     return rows[0]?.last_seq ?? 0;
   }
 
-  async findTxn(userId: string, txnId: string): Promise<{ roomId: string; seq: number } | undefined> {
+  async findTxn(userId: string, txnId: string, since: number): Promise<{ roomId: string; seq: number } | undefined> {
+    // A txn is kept on the message it sent, and counts from `since` on (see 004-txn-on-messages.sql).
     const { rows } = await this.#db.query<{ room_id: string; seq: number }>(
-      'SELECT room_id, seq FROM messages WHERE sender_id = $1 AND txn_id = $2',
-      [userId, txnId],
+      'SELECT room_id, seq FROM messages WHERE sender_id = $1 AND txn_id = $2 AND created_at >= $3',
+      [userId, txnId, since],
     );
     const row = rows[0];
     return row === undefined ? undefined : { roomId: row.room_id, seq: row.seq };
-  }
-
-  async purgeTxns(before: number): Promise<number> {
-    // A txn is kept on the message it sent (see 004-txn-on-messages.sql).
-    const result = await this.#db.query(
-      'UPDATE messages SET txn_id = NULL WHERE txn_id IS NOT NULL AND created_at < $1',
-      [before],
-    );
-    return result.rowCount ?? 0;
   }
 }
 

@@ -93,10 +93,10 @@ const branches: Branch[] = [
     select: (p) => `SELECT 'txn', t.sender_id, t.txn_id, '', json_build_object('roomId', t.room_id,
         'event', json_build_object('stream', 'room', 'streamId', e.room_id, 'seq', e.seq, 'type', e.type,
           'actorId', e.actor_id, 'data', e.data, 'at', e.at))
-      FROM unnest(${p(0)}::text[], ${p(1)}::text[]) AS k (user_id, txn_id)
-      JOIN messages t ON t.sender_id = k.user_id AND t.txn_id = k.txn_id
+      FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::bigint[]) AS k (user_id, txn_id, since)
+      JOIN messages t ON t.sender_id = k.user_id AND t.txn_id = k.txn_id AND t.created_at >= k.since
       JOIN room_events e ON e.room_id = t.room_id AND e.seq = t.seq`,
-    values: (n) => [column(n.txns, 0), column(n.txns, 1)],
+    values: (n) => [column(n.txns, 0), column(n.txns, 1), column(n.txns, 2)],
   },
   {
     // The peer is the direct room's key without the user's id (the rule of lib/direct-key.ts, in SQL,
@@ -168,7 +168,7 @@ export class PostgresFacts implements Facts {
       for (const requirement of write.require) {
         (collectors[requirement.check] as Collector<Requirement['check']>)(requirement, needs);
       }
-      if (write.txn !== undefined) needs.txns.push([write.txn.userId, write.txn.txnId]);
+      if (write.txn !== undefined) needs.txns.push([write.txn.userId, write.txn.txnId, String(write.txn.since)]);
     }
     const facts = new PostgresFacts(pending);
     const query = factsQuery(needs);

@@ -76,15 +76,11 @@ export class SqliteEventLog implements EventLog {
     return settleRead(this.#db, () => Number(this.#sql.userSeq.get(userId)?.last_seq ?? 0));
   }
 
-  findTxn(userId: string, txnId: string): Promise<{ roomId: string; seq: number } | undefined> {
+  findTxn(userId: string, txnId: string, since: number): Promise<{ roomId: string; seq: number } | undefined> {
     return settleRead(this.#db, () => {
-      const row = this.#sql.findTxn.get(userId, txnId);
+      const row = this.#sql.findTxn.get(userId, txnId, since);
       return row === undefined ? undefined : { roomId: String(row.room_id), seq: Number(row.seq) };
     });
-  }
-
-  purgeTxns(before: number): Promise<number> {
-    return settle(() => Number(this.#sql.purgeTxns.run(before).changes));
   }
 
   /** One write of a batch: the txn and the requirements first, then its changes and events. */
@@ -145,7 +141,7 @@ export class SqliteEventLog implements EventLog {
     if (write.txn === undefined) return undefined;
     // Two index lookups, not a join: SQLite compiled the joined statement again at every
     // call (see sqlite-support.ts), a tenth of the commit path's time in a profile.
-    const txn = this.#sql.findTxn.get(write.txn.userId, write.txn.txnId);
+    const txn = this.#sql.findTxn.get(write.txn.userId, write.txn.txnId, write.txn.since);
     if (txn === undefined) return undefined;
     const row = this.#sql.roomEvent.get(String(txn.room_id), Number(txn.seq)) as unknown as EventRow | undefined;
     return row === undefined ? undefined : { roomId: row.stream_id, event: toStoredEvent('room', row, sqliteJson) };
@@ -192,8 +188,7 @@ function prepareStatements(db: DatabaseSync) {
        WHERE user_id = +? AND seq > +? ORDER BY seq LIMIT +?`,
     ),
     userSeq: db.prepare('SELECT last_seq FROM user_streams WHERE user_id = ?'),
-    // A txn is kept on the message it sent (see 004-txn-on-messages.sql).
-    purgeTxns: db.prepare('UPDATE messages SET txn_id = NULL WHERE txn_id IS NOT NULL AND created_at < +?'),
-    findTxn: db.prepare('SELECT room_id, seq FROM messages WHERE sender_id = ? AND txn_id = ?'),
+    // A txn is kept on the message it sent, and counts from `since` on (see 004-txn-on-messages.sql).
+    findTxn: db.prepare('SELECT room_id, seq FROM messages WHERE sender_id = ? AND txn_id = ? AND created_at >= +?'),
   };
 }

@@ -96,12 +96,8 @@ export class SqliteThreadedLog implements EventLog {
     return this.#reads.userSeq(userId);
   }
 
-  findTxn(userId: string, txnId: string): Promise<{ roomId: string; seq: number } | undefined> {
-    return this.#reads.findTxn(userId, txnId);
-  }
-
-  purgeTxns(before: number): Promise<number> {
-    return this.#reads.purgeTxns(before);
+  findTxn(userId: string, txnId: string, since: number): Promise<{ roomId: string; seq: number } | undefined> {
+    return this.#reads.findTxn(userId, txnId, since);
   }
 
   /** Waits for the commits in flight, then stops the thread and its connection. */

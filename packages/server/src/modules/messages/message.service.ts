@@ -13,6 +13,13 @@ import { toMessage } from './message-views.ts';
 
 const encoder = new TextEncoder();
 
+/**
+ * How long a send's transaction id is remembered: a retry within it is answered with the original,
+ * after it the id is free again. Far longer than any client retries a send (docs/protocol.md).
+ */
+export const txnRetentionDays = 30;
+const txnRetentionMs = txnRetentionDays * 24 * 60 * 60 * 1000;
+
 /** Sending, reading, editing and deleting messages. */
 export class MessageService {
   readonly #d: ChatDeps;
@@ -136,7 +143,7 @@ export class MessageService {
       const originals = new Map(original ? [[original.id, original]] : []);
       const { seq: _seq, ...message } = toMessage({ ...record, seq: 0, reactions: [] }, originals);
       const result = await this.#d.committer.submit({
-        txn: { userId: caller.userId, txnId: input.txnId, roomId },
+        txn: { userId: caller.userId, txnId: input.txnId, roomId, since: now - txnRetentionMs },
         require: [
           { check: 'room.live', roomId },
           { check: 'can.post', roomId, userId: caller.userId, now },
@@ -172,7 +179,7 @@ export class MessageService {
   /** The original answer to a send whose txnId was already used, if it was. */
   async #earlierSend(caller: Caller, roomId: string, txnId: string): Promise<SendResult | undefined> {
     const { log } = this.#d.storage;
-    const found = await log.findTxn(caller.userId, txnId);
+    const found = await log.findTxn(caller.userId, txnId, this.#d.clock.now() - txnRetentionMs);
     if (!found) return undefined;
     if (found.roomId !== roomId)
       throw fail('txn_id_conflict', 'This transaction id was already used for another room.');

@@ -32,7 +32,7 @@ class HeldLog {
 }
 
 const write = (id: string): Write => ({
-  txn: { userId: 'u', txnId: id, roomId: 'r' },
+  txn: { userId: 'u', txnId: id, roomId: 'r', since: 0 },
   require: [],
   changes: [],
   events: [],
