@@ -2,12 +2,13 @@
 // SQLite file seeded like S3's (19,500 users in rooms of 10, 5% in rooms of 100), committed in the
 // process, so what SQLite costs per write is measured without sockets, fan-out or a writer thread.
 //
-//   node bench/tools/commit-path.ts [--connections=19500] [--messages=30000] [--inflight=50]
+//   node bench/tools/commit-path.ts [--connections=19500] [--messages=30000] [--inflight=64]
 //                                   [--checkpoint=4000] [--sql=<statements>]
 //
 // It prints writes/s with `inflight` sends always waiting, the commit's wall time and CPU time per
-// write (their difference is mostly the fsync), and the batches' sizes and times. The commits run
-// on a connection of their own that checkpoints every `checkpoint` WAL pages, as the writer thread
+// write (their difference is mostly the fsync), and the batches' sizes and times. Below the
+// Committer's full batch (64), every batch also waits out its linger. The commits run on a
+// connection of their own that checkpoints every `checkpoint` WAL pages, as the writer thread
 // does. With --checkpoint=0 the WAL only grows, and the tool also prints the WAL bytes per write
 // and the frames per write by the table or index whose page each one holds. --sql runs on the
 // commits' connection before the measurement: a pragma or a schema change to try.
@@ -32,7 +33,7 @@ const { values } = parseArgs({
   options: {
     connections: { type: 'string', default: '19500' },
     messages: { type: 'string', default: '30000' },
-    inflight: { type: 'string', default: '50' },
+    inflight: { type: 'string', default: '64' },
     checkpoint: { type: 'string', default: '4000' },
     sql: { type: 'string' },
   },

@@ -26,9 +26,9 @@ configureConnection(db);
 // This connection does the checkpoints (the main one does none; see openSqliteStorage), every
 // 4,000 WAL pages (16 MB) instead of SQLite's 1,000. A chat write dirtied about five scattered
 // pages (the message's indexes, the room's event and row, the txn then), so at 1,000 pages this
-// thread checkpointed every 200 writes or so; less often, pages written many times are copied once. On a
-// bench-sized database it commits 5,250 writes/s in batches of 50 instead of 3,600, with the
-// same commit p99 within a few ms.
+// thread checkpointed every 200 writes or so; less often, pages written many times are copied
+// once. On a bench-sized database it commits 5,250 writes/s in batches of 50 instead of 3,600,
+// with the same commit p99 within a few ms.
 db.exec('PRAGMA wal_autocheckpoint = 4000');
 const log = new SqliteEventLog(db);
 

@@ -17,7 +17,7 @@ const encoder = new TextEncoder();
  * How long a send's transaction id is remembered: a retry within it is answered with the original,
  * after it the id is free again. Far longer than any client retries a send (docs/protocol.md).
  */
-export const txnRetentionDays = 30;
+const txnRetentionDays = 30;
 const txnRetentionMs = txnRetentionDays * 24 * 60 * 60 * 1000;
 
 /** Sending, reading, editing and deleting messages. */
