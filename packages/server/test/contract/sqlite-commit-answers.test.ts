@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { compactAnswers, expandAnswers } from '../../src/adapters/sqlite/commit-answers.ts';
-import { openSqliteStorage } from '../../src/adapters/sqlite/sqlite-storage.ts';
 import type { StoredEvent, Write } from '../../src/ports/event-log.ts';
 import type { Storage } from '../../src/ports/storage.ts';
-import { createUsers, joinWrite, leaveWrite, messageWrite, seedRoom } from '../helpers/storage.ts';
+import {
+  createUsers,
+  joinWrite,
+  leaveWrite,
+  messageWrite,
+  seedRoom,
+  openSqliteFile,
+  type SqliteFile,
+} from '../helpers/storage.ts';
 
 // The writer thread answers a stored write with its events' seqs only, and the main thread
 // rebuilds the events from the writes it sent (commit-answers.ts). What it rebuilds must be what
@@ -17,7 +21,7 @@ const now = 1_700_000_000_000;
 
 for (const commitThread of [false, true]) {
   describe(`commit answers (${commitThread ? 'writer thread' : 'commits in-thread'})`, () => {
-    let dir: string;
+    let file: SqliteFile;
     let storage: Storage;
     let roomId: string;
     let ada: string;
@@ -26,15 +30,12 @@ for (const commitThread of [false, true]) {
     let dee: string;
 
     beforeEach(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'natter-answers-'));
-      storage = await openSqliteStorage({ path: join(dir, 'natter.db'), commitThread });
+      file = await openSqliteFile(commitThread);
+      storage = file.storage;
       [ada = '', bob = '', cy = '', dee = ''] = await createUsers(storage, 4);
       roomId = (await seedRoom(storage, ada, [bob, dee], { createdAt: now })).id;
     });
-    afterEach(async () => {
-      await storage.close();
-      await rm(dir, { recursive: true, force: true });
-    });
+    afterEach(() => file.remove());
 
     /** Every write kind the answers treat apart: stored, with a room-seq field, refused, repeated. */
     const batch = (): Write[] => [

@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { openSqliteStorage } from '../../src/adapters/sqlite/sqlite-storage.ts';
 import { configureConnection } from '../../src/adapters/sqlite/sqlite-support.ts';
 import type { Storage } from '../../src/ports/storage.ts';
-import { commitOk, createUsers, messageWrite, newSession, seedRoom, tokenHash } from '../helpers/storage.ts';
+import {
+  commitOk,
+  createUsers,
+  messageWrite,
+  newSession,
+  seedRoom,
+  tokenHash,
+  openSqliteFile,
+  type SqliteFile,
+} from '../helpers/storage.ts';
 
 // The SQLite stores read inside one snapshot per event-loop turn (settleRead). These pin down when
 // a snapshot ends, since a snapshot kept too long would hide a commit from a reader that already
@@ -17,20 +22,19 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 
 for (const commitThread of [false, true]) {
   describe(`SQLite read snapshots (${commitThread ? 'writer thread' : 'commits in-thread'})`, () => {
-    let dir: string;
+    let file: SqliteFile;
     let storage: Storage;
     let other: DatabaseSync;
 
     beforeEach(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'natter-snapshots-'));
-      storage = await openSqliteStorage({ path: join(dir, 'natter.db'), commitThread });
-      other = new DatabaseSync(join(dir, 'natter.db'));
+      file = await openSqliteFile(commitThread);
+      storage = file.storage;
+      other = new DatabaseSync(file.path);
       configureConnection(other);
     });
     afterEach(async () => {
       other.close();
-      await storage.close();
-      await rm(dir, { recursive: true, force: true });
+      await file.remove();
     });
 
     /** Renames a user through the second connection, as another process would. */

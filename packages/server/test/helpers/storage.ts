@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Client, TypeOverrides, types } from 'pg';
 import { openStorage } from '../../src/adapters/open-storage.ts';
+import { openSqliteStorage } from '../../src/adapters/sqlite/sqlite-storage.ts';
 import { uuidv7 } from '../../src/lib/ids.ts';
 import type { MemberRole } from '@natter/protocol';
 import type { Change, NewEvent, StoredEvent, Write, WriteResult } from '../../src/ports/event-log.ts';
@@ -117,6 +118,28 @@ const postgresUrl = process.env.NATTER_TEST_POSTGRES_URL;
  * The engines every contract suite loops over. PostgreSQL is skipped, visibly, without
  * NATTER_TEST_POSTGRES_URL; with it set, an unreachable server fails the tests.
  */
+/** SQLite storage on a file in a folder of its own; `remove` closes it and deletes the folder. */
+export interface SqliteFile {
+  storage: Storage;
+  path: string;
+  remove(): Promise<void>;
+}
+
+/** Opens a SqliteFile that commits on a writer thread (as `natter serve` does) or in-thread. */
+export async function openSqliteFile(commitThread: boolean): Promise<SqliteFile> {
+  const dir = await mkdtemp(join(tmpdir(), 'natter-file-'));
+  const path = join(dir, 'natter.db');
+  const storage = await openSqliteStorage({ path, commitThread });
+  return {
+    storage,
+    path,
+    remove: async () => {
+      await storage.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export const storageEngines: StorageEngine[] = [
   {
     name: 'sqlite',
